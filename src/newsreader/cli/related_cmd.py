@@ -1,0 +1,15 @@
+"""`newsreader related` (being built: see the issue)."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsreader.cli.common import fail
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("related", help="related (not available yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return fail("'related' is not available yet")

@@ -1,0 +1,15 @@
+"""`newsreader search` (being built: see the issue)."""
+
+from __future__ import annotations
+
+import argparse
+
+from newsreader.cli.common import fail
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("search", help="search (not available yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return fail("'search' is not available yet")

@@ -1,0 +1,1 @@
+"""reuse: core package, never imports textual."""

@@ -1,0 +1,1 @@
+"""search: core package, never imports textual."""

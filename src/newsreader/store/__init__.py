@@ -1,0 +1,1 @@
+"""store: core package, never imports textual."""
