@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsreader.corpus.loader import ArticleError, load_article, load_corpus
+from newsreader.corpus.loader import ArticleError, iter_files, load_article, load_corpus, parse_text
 from newsreader.corpus.models import Article, Corpus, Paragraph, Sentence, Skipped
 
 __all__ = [
@@ -12,6 +12,8 @@ __all__ = [
     "Paragraph",
     "Sentence",
     "Skipped",
+    "iter_files",
     "load_article",
     "load_corpus",
+    "parse_text",
 ]
