@@ -11,13 +11,15 @@ import sys
 from collections.abc import Sequence
 
 from newsreader import __version__
-from newsreader.cli import compare_cmd, list_cmd, related_cmd, search_cmd
+from newsreader.cli import compare_cmd, config_cmd, list_cmd, related_cmd, search_cmd, story_cmd
 
 COMMANDS = {
     "list": list_cmd,
     "search": search_cmd,
     "compare": compare_cmd,
     "related": related_cmd,
+    "config": config_cmd,
+    "story": story_cmd,
 }
 
 

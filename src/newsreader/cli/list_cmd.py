@@ -33,15 +33,22 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"articles": [a.to_json() for a in corpus.articles]})
         return 0
-    table = Table(title=f"{len(corpus)} articles", expand=False)
-    for column in ("title", "outlet", "date", "byline", "kind", "file"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+    console = Console()
+    wide = console.width >= 120  # the file column only when there is room for it
+    noun = "article" if len(corpus) == 1 else "articles"
+    table = Table(title=f"{len(corpus)} {noun}", expand=True)
+    # One line per article: the title takes the spare width and ends in an ellipsis.
+    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=20)
+    table.add_column("outlet", no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("byline", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column("kind", no_wrap=True, min_width=13)
+    if wide:
+        table.add_column("file", no_wrap=True, overflow="ellipsis", max_width=28)
     for a in corpus.articles:
-        table.add_row(
-            *(
-                Text(clean_for_display(value or "—"))
-                for value in (a.display_title, a.outlet, a.date, a.byline, a.kind, a.path.name)
-            )
-        )
-    Console().print(table)
+        # Articles without a title show their opening words, dimmed, so they read as a stand-in.
+        title = Text(clean_for_display(a.display_title), style="" if a.title else "dim italic")
+        cells = [a.outlet, a.date, a.byline, a.kind] + ([a.path.name] if wide else [])
+        table.add_row(title, *(Text(clean_for_display(v or "—")) for v in cells))
+    console.print(table)
     return 0

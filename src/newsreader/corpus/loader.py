@@ -1,57 +1,214 @@
-"""Turn paths (files and folders) into Articles.
+"""Turn paths (files and folders) into Articles, skipping bad input with a one-line reason.
 
-PROVISIONAL: minimal version so the other packages can start; the foundation issue replaces
-decoding, segmentation, metadata and boilerplate detection with the real thing.
+Pipeline per file: read (size cap first) -> decode (decode.py) -> HTML extraction when the
+file is a page (html.py) -> paragraphs and sentences (segment.py) -> boilerplate flags
+(boilerplate.py) -> metadata (metadata.py). A corpus-wide pass then flags short lines that
+recur across many articles. Nothing that goes wrong in one file stops the others.
 """
 
 from __future__ import annotations
 
-import re
+import errno
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from newsreader.corpus.models import Article, Corpus, Paragraph, Sentence, Skipped
+from newsreader.corpus.boilerplate import corpus_repeated, flag_paragraphs, normalise_line
+from newsreader.corpus.dates import normalise_date
+from newsreader.corpus.decode import MAX_BYTES, DecodeError, decode_bytes, normalise_newlines
+from newsreader.corpus.html import extract_html, looks_like_html
+from newsreader.corpus.metadata import extract_metadata, is_metadata_line, outlet_name
+from newsreader.corpus.models import Article, Corpus, Paragraph, Skipped
+from newsreader.corpus.segment import paragraph_spans, split_sentences
 
-SUFFIXES = {".txt", ".md", ".html", ".htm"}
+SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+PROGRESS_EVERY = 10
 
 
 class ArticleError(Exception):
     """A file that cannot become an article; the message is the one-line reason."""
 
 
+def _link_problem(path: Path) -> str | None:
+    """Why a symlink cannot be followed (loop, dangling), or None when it resolves."""
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports loops this way
+        return "symlink loop"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symlink loop"
+        if path.is_symlink():
+            return f"broken symlink (points to {os.readlink(path)})"
+        return e.strerror or str(e)
+    return None
+
+
+def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
+    """Article files under `top`: hidden folders skipped, each real folder visited once."""
+    seen: set[tuple[int, int]] = set()
+
+    def on_error(e: OSError) -> None:
+        skipped.append(Skipped(str(e.filename), f"cannot read folder: {e.strerror}"))
+
+    for root, dirs, files in os.walk(top, followlinks=True, onerror=on_error):
+        try:
+            st = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # reached again through a symlink: a loop
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            problem = _link_problem(path) if path.is_symlink() else None
+            if problem:
+                skipped.append(Skipped(str(path), problem))
+            else:
+                out.append(path)
+        # Symlinked folders that dangle or loop show up in `dirs` only when they resolve.
+        for d in list(dirs):
+            problem = _link_problem(Path(root) / d) if (Path(root) / d).is_symlink() else None
+            if problem:
+                dirs.remove(d)
+                skipped.append(Skipped(str(Path(root) / d), problem))
+
+
 def iter_files(paths: Iterable[Path], skipped: list[Skipped]) -> list[Path]:
-    out: list[Path] = []
+    """Article files named by `paths` (folders searched recursively), absolute and sorted.
+
+    Paths that cannot be used are appended to `skipped` with a one-line reason.
+    """
+    found: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES))
-        elif p.is_file():
-            out.append(p)
-        else:
+        p = Path(p).expanduser()
+        if not os.path.lexists(p):
             skipped.append(Skipped(str(p), "no such file or directory"))
-    return out
+            continue
+        problem = _link_problem(p) if p.is_symlink() else None
+        if problem:
+            skipped.append(Skipped(str(p), problem))
+        elif p.is_dir():
+            _walk(p, found, skipped)
+        elif p.is_file():
+            found.append(p)
+        else:
+            skipped.append(Skipped(str(p), "not a regular file"))
+    unique = {}
+    for f in found:
+        unique.setdefault(f.resolve(), None)
+    return sorted(unique, key=str)
 
 
-def parse_text(text: str, path: Path) -> Article:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for m in re.finditer(r"[^\n]+", text):
-        sents = tuple(
-            Sentence(s.start() + m.start(), s.end() + m.start())
-            for s in re.finditer(r"[^.!?]+[.!?]*", m.group())
-        )
-        paragraphs.append(Paragraph(m.start(), m.end(), False, sents))
-    return Article(path=path, text=text, paragraphs=paragraphs)
+def _paragraphs(text: str) -> list[Paragraph]:
+    spans = paragraph_spans(text)
+    flags = flag_paragraphs(text, spans)
+    return [
+        Paragraph(s, e, flag, tuple(split_sentences(text, s, e)))
+        for (s, e), flag in zip(spans, flags, strict=True)
+    ]
+
+
+def parse_text(text: str, path: Path, *, html: bool | None = None) -> Article:
+    """The whole pipeline on already-decoded text: HTML extraction (when `html` or sniffed),
+    segmentation, boilerplate flags and metadata."""
+    text = normalise_newlines(text)
+    page = None
+    if html if html is not None else looks_like_html(text):
+        page = extract_html(text)
+        text = page.text
+    paragraphs = _paragraphs(text)
+    meta = extract_metadata(text, paragraphs)
+    article = Article(
+        path=path,
+        text=text,
+        title=meta.title,
+        outlet=meta.outlet,
+        date=meta.date,
+        byline=meta.byline,
+        kind="press_release" if meta.kind == "press_release" else "news",
+        paragraphs=paragraphs,
+        title_span=meta.title_span,
+    )
+    if page is not None:
+        # What the page declares beats what the text suggests.
+        if page.title:
+            article.title = page.title
+            at = text.find(page.title)
+            article.title_span = (at, at + len(page.title)) if at >= 0 else None
+        article.date = (normalise_date(page.date) if page.date else None) or article.date
+        article.byline = page.byline or article.byline
+        article.outlet = (outlet_name(page.outlet, text) if page.outlet else None) or article.outlet
+    return article
 
 
 def load_article(path: Path) -> Article:
+    """Read, decode and parse one file; raises `ArticleError` with a one-line reason."""
+    path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ArticleError(
+                f"file too large ({size / 2**20:.1f} MB; limit {MAX_BYTES // 2**20} MB)"
+            )
         raw = path.read_bytes()
     except OSError as e:
-        raise ArticleError(e.strerror or str(e)) from e
-    if not raw.strip():
-        raise ArticleError("empty file")
-    return parse_text(raw.decode("utf-8", errors="replace"), path.resolve())
+        raise ArticleError(_os_reason(e, path)) from None
+    try:
+        decoded = decode_bytes(raw)
+    except DecodeError as e:
+        raise ArticleError(str(e)) from None
+    article = parse_text(
+        decoded.text, path.resolve(), html=path.suffix.lower() in HTML_SUFFIXES or None
+    )
+    if not article.paragraphs:
+        raise ArticleError("no article text found (the page has no readable text)")
+    article.encoding = decoded.encoding
+    return article
+
+
+def _os_reason(e: OSError, path: Path) -> str:
+    if e.errno == errno.ELOOP:
+        return "symlink loop"
+    if e.errno == errno.ENOENT and path.is_symlink():
+        return "broken symlink"
+    if e.errno == errno.EISDIR:
+        return "is a folder"
+    return (e.strerror or str(e)).splitlines()[0]
+
+
+def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> None:
+    """Flag short lines that recur in `min_articles`+ articles (site furniture), in place."""
+    short = [
+        [a.text[p.start : p.end] for p in a.paragraphs if p.end - p.start <= 100] for a in articles
+    ]
+    repeated = corpus_repeated(short, min_articles)
+    if not repeated:
+        return
+    for a in articles:
+        changed = False
+        new = []
+        for p in a.paragraphs:
+            if (
+                not p.boilerplate
+                and p.end - p.start <= 100
+                and (p.start, p.end) != a.title_span
+                and normalise_line(a.text[p.start : p.end]) in repeated
+                # The same reporter or day across articles is metadata, not furniture.
+                and not is_metadata_line(a.text[p.start : p.end])
+            ):
+                p = Paragraph(p.start, p.end, True, p.sentences)
+                changed = True
+            new.append(p)
+        if changed:
+            a.paragraphs = new
 
 
 def load_corpus(
@@ -60,15 +217,28 @@ def load_corpus(
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Corpus:
+    """Load every article under `paths`; bad files end up in `corpus.skipped`, not raised.
+
+    `progress(done, total)` is called every few files; when `cancel` is set, loading stops
+    and the articles read so far are returned.
+    """
     corpus = Corpus()
     files = iter_files([Path(p) for p in paths], corpus.skipped)
-    for i, f in enumerate(files):
+    total = len(files)
+    if progress is not None:
+        progress(0, total)
+    for i, f in enumerate(files, 1):
         if cancel is not None and cancel.is_set():
             break
         try:
             corpus.articles.append(load_article(f))
         except ArticleError as e:
             corpus.skipped.append(Skipped(str(f), str(e)))
-        if progress is not None:
-            progress(i + 1, len(files))
+        except (RecursionError, MemoryError) as e:  # a pathological page must not end the load
+            corpus.skipped.append(Skipped(str(f), f"could not parse: {type(e).__name__}"))
+        if progress is not None and (i % PROGRESS_EVERY == 0 or i == total):
+            progress(i, total)
+    corpus.articles.sort(key=lambda a: str(a.path))
+    corpus.skipped.sort(key=lambda s: s.path)
+    flag_repeated_lines(corpus.articles)
     return corpus

@@ -1,0 +1,188 @@
+"""One benchmark phase on one corpus, in its own process so peak RSS is that phase's alone.
+
+    python benchmarks/measure.py cold|warm CORPUS_DIR OUT_JSON
+
+`cold`: load (empty cache) -> search index -> typed-query latencies -> compare on the benchmark
+pairs -> related for the whole corpus; writes the paragraphs (for fzf) and the pairs (for
+text-matcher) beside OUT_JSON. `warm`: load again from the cache, then the search index.
+Anything not built yet in newsreader is reported as {"error": "..."} and shows as n/a.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import random
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# Every query is typed one character at a time; 12 characters, some with a typo.
+QUERIES = [
+    "prime minist", "interest rat", "mobile phone", "champions le",
+    "film festiva", "oil prices r", "goverment sa",
+]  # fmt: skip
+PAIRS = 200  # article pairs for compare (ours) and text-matcher (peer)
+
+
+def rss_mb() -> float:
+    """Current resident set size (not the peak), from /proc."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def timed(out: dict, name: str, fn: Callable[[], object]) -> object | None:
+    """Run fn, store its wall time (or the reason it could not run) under `name`."""
+    gc.collect()
+    t = time.perf_counter()
+    try:
+        result = fn()
+    except Exception as e:  # the API may not exist yet: n/a, not a crash
+        out[name] = {"error": f"{type(e).__name__}: {e}"[:200]}
+        return None
+    out[name] = {"s": time.perf_counter() - t, "rss_mb": rss_mb()}
+    return result
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def load(articles: Path) -> object:
+    from newsreader.store.cache import load_corpus_cached
+
+    return load_corpus_cached([articles])
+
+
+def build_index(corpus: object) -> object:
+    from newsreader.search import SearchIndex
+
+    return SearchIndex.build(corpus)
+
+
+def pairs_for(corpus_dir: Path, corpus: object) -> list[tuple[object, object]]:
+    """(derived article, its first source) pairs, a seeded sample of the manifest."""
+    by_path = {str(a.path): a for a in corpus.articles}
+    root = (corpus_dir / "articles").resolve()
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    random.Random(7).shuffle(manifest)
+    out = []
+    for m in manifest:
+        a, b = by_path.get(str(root / m["path"])), by_path.get(str(root / m["sources"][0]))
+        if a is not None and b is not None and a.text != b.text:
+            out.append((a, b))
+        if len(out) == PAIRS:
+            break
+    return out
+
+
+def run_search(out: dict, index: object) -> None:
+    lat = []
+    for q in QUERIES:
+        for k in range(1, len(q) + 1):
+            t = time.perf_counter()
+            index.search(q[:k])
+            lat.append(time.perf_counter() - t)
+    out["search"] = {"p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "max": max(lat), "n": len(lat)}
+
+
+def run_compare(out: dict, pairs: list) -> None:
+    from newsreader.reuse import compare_articles
+
+    lat, found = [], 0
+    for a, b in pairs:
+        t = time.perf_counter()
+        c = compare_articles(a, b)
+        lat.append(time.perf_counter() - t)
+        found += bool(c.passages)
+    out["compare"] = {
+        "p50": pct(lat, 0.5),
+        "p95": pct(lat, 0.95),
+        "max": max(lat),
+        "total": sum(lat),
+        "n": len(lat),
+        "found": found,
+    }
+
+
+def run_related(out: dict, corpus: object, corpus_dir: Path) -> None:
+    """Related for every article; recall = derived articles whose source is in their top 10."""
+    from newsreader import reuse
+
+    t = time.perf_counter()
+    if hasattr(reuse, "RelatedIndex"):
+        index = reuse.RelatedIndex.build(corpus)
+        built = time.perf_counter() - t
+        rel = {a.path: [r.article.path for r in index.related(a, top=10)] for a in corpus.articles}
+    else:
+        result = reuse.related(corpus, top=10)  # AttributeError -> n/a
+        built = None
+        rel = {a.path: [r.article.path for r in rs] for a, rs in dict(result).items()}
+    total = time.perf_counter() - t
+    root = (corpus_dir / "articles").resolve()
+    manifest = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    hits = sum(root / m["sources"][0] in rel.get(root / m["path"], ()) for m in manifest)
+    out["related"] = {
+        "s": total,
+        "build_s": built,
+        "recall10": hits / max(1, len(manifest)),
+        "rss_mb": rss_mb(),
+    }
+
+
+def guarded(out: dict, name: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except Exception as e:
+        out[name] = {"error": f"{type(e).__name__}: {e}"[:200]}
+
+
+def main() -> None:
+    phase, corpus_dir, out_path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    articles = corpus_dir / "articles"
+    out: dict = {"phase": phase}
+    t = time.perf_counter()
+    import newsreader.reuse
+    import newsreader.search
+    import newsreader.store.cache  # noqa: F401
+
+    out["import_s"] = time.perf_counter() - t
+    corpus = timed(out, "load", lambda: load(articles))
+    if corpus is None:
+        out_path.write_text(json.dumps(out))
+        return
+    out["articles"] = len(corpus.articles)
+    out["paragraphs"] = sum(len(a.paragraphs) for a in corpus.articles)
+    index = timed(out, "index", lambda: build_index(corpus))
+    if phase == "cold":
+        if index is not None:
+            guarded(out, "search", lambda: run_search(out, index))
+        paras = out_path.with_suffix(".paragraphs.txt")
+        with paras.open("w", encoding="utf-8") as f:
+            for a in corpus.articles:
+                for p in a.paragraphs:
+                    f.write(" ".join(a.text[p.start : p.end].split()) + "\n")
+        pairs = pairs_for(corpus_dir, corpus)
+        out_path.with_suffix(".pairs.json").write_text(
+            json.dumps([[str(a.path), str(b.path)] for a, b in pairs])
+        )
+        guarded(out, "compare", lambda: run_compare(out, pairs))
+        guarded(out, "related", lambda: run_related(out, corpus, corpus_dir))
+    out["peak_rss_mb"] = peak_rss_mb()
+    out_path.write_text(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Time to first screen: newsreader on the seeds vs a bare Textual hello-world, measured alike.
+
+    python benchmarks/paint.py hello|app [PATH ...]
+
+Prints seconds from the script's first line (before importing textual or newsreader) until the
+app is running headless (`App.run_test()`), has mounted and has rendered its first frame. Each
+run is a fresh process so import costs count, as they do for a user.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import asyncio  # noqa: E402
+import sys  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def hello_app() -> App:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Hello(App):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello, world")
+
+    return Hello()
+
+
+def newsreader_app(paths: list[str]) -> App:
+    from newsreader.tui.app import make_app
+
+    return make_app(paths)
+
+
+async def first_paint(app: App) -> float:
+    painted = asyncio.Event()
+    async with app.run_test(size=(120, 40)) as pilot:
+        # The callback runs after the next screen refresh, i.e. once the first frame is drawn.
+        app.call_after_refresh(painted.set)
+        await painted.wait()
+        elapsed = time.perf_counter() - T0
+        await pilot.pause()
+    return elapsed
+
+
+def main() -> None:
+    mode, paths = sys.argv[1], sys.argv[2:]
+    app = hello_app() if mode == "hello" else newsreader_app(paths)
+    print(f"{asyncio.run(first_paint(app)):.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Rich renderings of stories, release matrices and "what's new" for `newsreader story`.
+
+Article text is untrusted: every piece is a plain string cleaned with `clean_for_display` and
+put into `rich.text.Text`, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from newsreader.provenance import Story
+from newsreader.provenance.facts import FactChange
+from newsreader.provenance.matrix import Matrix
+from newsreader.provenance.novelty import Novelty
+from newsreader.provenance.timeline import label
+from newsreader.text import clean_for_display
+
+MARK_STYLE = {
+    "copied": "bold red",
+    "edited": "yellow",
+    "rewritten": "cyan",
+    "left out": "dim",
+}
+MARK_SHORT = {"copied": "copied", "edited": "edited", "rewritten": "rewrote", "left out": "·"}
+
+
+def _clean(s: str | None, limit: int = 0) -> str:
+    s = clean_for_display(" ".join((s or "").split()))
+    return s[: limit - 1] + "…" if limit and len(s) > limit else s
+
+
+def render_stories(stories: list[Story], facts: dict[int, list[FactChange]], total: int) -> Group:
+    """Each story: origin with its reasons, then the members in date order."""
+    parts: list = []
+    in_stories = sum(len(s) for s in stories)
+    parts.append(
+        Text(
+            f"{len(stories)} {'story' if len(stories) == 1 else 'stories'} · "
+            f"{in_stories} of {total} articles share text with another",
+            style="bold",
+        )
+    )
+    for n, story in enumerate(stories, 1):
+        origin = story.origin
+        head = Text(f"\nStory {n} · {len(story)} articles · origin: ", style="bold")
+        head.append(_clean(origin.article.path.name), style="bold green")
+        head.append(f" (score {origin.score:.1f}", style="dim")
+        head.append("" if origin.confident else ", not clearly ahead", style="dim")
+        head.append(")", style="dim")
+        parts.append(head)
+        for reason in origin.reasons:
+            parts.append(Text("  why: " + _clean(reason), style="green"))
+        table = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
+        table.add_column("date", no_wrap=True)
+        table.add_column("from origin", justify="right", no_wrap=True)
+        table.add_column("took", justify="right", no_wrap=True)
+        table.add_column("article", overflow="fold")
+        for m in story.members:
+            date = m.article.date or "unknown"
+            if m.is_origin:
+                share, took = Text("origin", style="bold green"), Text("")
+            else:
+                share = Text(f"{m.reused_pct:.0f}%")
+                took = Text(f"{m.taken_pct:.0f}%", style="dim")
+            cell = Text(_clean(label(m.article)), style="bold")
+            cell.append("  " + _clean(m.article.display_title, 70))
+            for f in facts.get(id(m.article), []):
+                cell.append("\n  changed " + _clean(f.describe(), 120), style="magenta")
+            table.add_row(Text(date), share, took, cell)
+        parts.append(table)
+    if not stories:
+        parts.append(Text("no two articles share enough text to form a story", style="dim"))
+    return Group(*parts)
+
+
+def render_matrix(matrix: Matrix) -> Group:
+    """A row per paragraph of the source, a column per reusing article (date order)."""
+    src = matrix.source
+    head = Text("Release vs outlets: ", style="bold")
+    head.append(_clean(label(src)) + "  " + _clean(src.display_title, 70))
+    if not matrix.columns:
+        return Group(head, Text("no article reuses this one", style="dim"))
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("paragraph of the source", overflow="fold", ratio=3)
+    for col in matrix.columns:
+        table.add_column(
+            f"{_clean(label(col.article), 18)}\n{col.article.date or 'date ?'}\n"
+            f"{col.reused_pct:.0f}% from source",
+            justify="center",
+            ratio=1,
+        )
+    for row in matrix.rows:
+        cells = [Text(_clean(src.text[row.start : row.end], 90))]
+        for cell in row.cells:
+            cells.append(Text(MARK_SHORT[cell.mark], style=MARK_STYLE[cell.mark]))
+        table.add_row(*cells)
+    legend = Text(
+        "copied = verbatim, edited = a few words changed, rewrote = paraphrased, · = left out"
+    )
+    return Group(head, table, Text(legend.plain, style="dim"))
+
+
+def render_novelty(novelty: Novelty) -> Group:
+    """New text in full, copied runs collapsed to one dim line each."""
+    a = novelty.article
+    head = Text("What's new in ", style="bold")
+    head.append(_clean(a.path.name), style="bold green")
+    names = ", ".join(_clean(s.path.name) for s in novelty.sources) or "no sources"
+    head.append(f" · {novelty.new_pct:.0f}% new · compared with {names}", style="dim")
+    parts: list = [head]
+    for seg in novelty.segments:
+        if seg.kind == "copied":
+            kinds = "/".join(seg.passage_kinds)
+            where = len(seg.sources)
+            parts.append(
+                Text(
+                    f"  [… {seg.words} words copied ({kinds}) from "
+                    f"{where} source{'s' if where != 1 else ''} …]",
+                    style="dim",
+                )
+            )
+        else:
+            tag = f"[new{': ' + ', '.join(seg.labels) if seg.labels else ''} @{seg.start}] "
+            line = Text(tag, style="bold magenta")
+            line.append(_clean(a.text[seg.start : seg.end]))
+            parts.append(line)
+    return Group(*parts)

@@ -1,0 +1,171 @@
+"""Page furniture: paragraphs that are part of the page, not of the article.
+
+They stay in the text (offsets must not move) and are only flagged, so the reader can dim
+them and the reuse engine can leave them out. Rules are about *shape* and *position*, never
+about particular strings: a lone lower-case word, a counter, a ticker line, a tweet credit,
+a link prefixed "See also:", a "Related ..." marker and the headline list after it, short
+label lines at the very end, lines duplicated back to back, and (corpus-wide, in
+`corpus_repeated`) short lines that recur across many articles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from newsreader.corpus.dates import DATE_RE
+
+SHORT = 300  # longer paragraphs are never furniture; also bounds the per-paragraph cost
+
+_BULLET = re.compile(r"^[\s•·*►▶>|–—-]+")
+_LONE_LOWER = re.compile(r"^[a-z][a-z_-]{2,30}$")
+# UI labels and counters: "LIKE 3", "Shares 1.2K", "Advertisement", "Share on Facebook".
+_UI_WORDS = (
+    r"like|likes|share|shares|shared|tweet|tweets|comment|comments|view|views|read|reads|pin|"
+    r"email|e-mail|print|reply|replies|favou?rites?|save|saved|upvotes?|claps?|reactions?|follow"
+)
+_COUNTER = re.compile(
+    rf"^(?:(?:{_UI_WORDS})\s*[:(]?\s*\d[\d,.]*\s*[KkMm]?\)?|\d[\d,.]*\s*[KkMm]?\s+(?:{_UI_WORDS}))$",
+    re.I,
+)
+_UI_LABEL = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad|loading\.*|skip to (?:main )?content|"
+    r"read more|continue reading|show comments|back to top|top stories|more stories|comments)$",
+    re.I,
+)
+# A share bar: only these words ("Share on Facebook Twitter Email").
+_SHARE_WORDS_TEXT = """
+    share tweet post email e-mail print copy link this it on to via article story page
+    facebook twitter linkedin whatsapp reddit pinterest telegram x weibo wechat
+"""
+_SHARE_WORDS = frozenset(_SHARE_WORDS_TEXT.split())
+_SHARE_VERBS = frozenset({"share", "tweet", "email", "print"})
+_RELATED = re.compile(
+    r"^(?:related|recommended|popular|trending|latest|more|most (?:read|popular|viewed|shared)|"
+    r"you (?:may|might) (?:also )?like|also read|read also|further reading|more from [\w ]+|"
+    r"(?:related|recommended|more|latest|top|other) (?:posts?|stories|articles?|stocks?|news|links|"
+    r"coverage|topics|content|reading|videos?|reads|headlines))\s*:?$",
+    re.I,
+)
+_LINK_PREFIX = re.compile(
+    r"^(?:see also|read also|also read|read more|related|more|watch|listen|also see|recommended|"
+    r"must read|don't miss|click here|photo|image|video|credit)\s*[:：|»>]\s*\S",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:subscribe|sign up|sign in|log in|join|follow|download|get|register)\b.{0,60}"
+    r"\b(?:news|newsletters?|updates|alerts|app|us|podcasts?|channel|feed|here|free|"
+    r"twitter|facebook|instagram|linkedin|youtube|tiktok|telegram|weibo|wechat|whatsapp)\b\W*$",
+    re.I,
+)
+_TICKERS = re.compile(r"^(?:\(?[A-Za-z][A-Za-z ]{1,14}\s?:\s?[A-Z0-9][A-Z0-9.]{0,9}\)?[\s,;|]*)+$")
+_TWEET = re.compile(r"^[—–-]{1,2}\s*.{1,100}\(@\w{1,30}\)")
+_TWITTER_LINK = re.compile(r"pic\.twitter\.com/\w+")
+# One to four plain words: letters only, no digits, punctuation, addresses or numbers.
+_LABEL = re.compile(r"[^\W\d_]+(?:[ '’&-]+[^\W\d_]+){0,3}")
+
+
+def _core(line: str) -> str:
+    return _BULLET.sub("", line).strip()
+
+
+def furniture_line(line: str) -> bool:
+    """True when one paragraph, on its own, is page furniture."""
+    if len(line) > SHORT:
+        return False
+    if (_TWEET.match(line) and DATE_RE.search(line)) or _TWITTER_LINK.search(line):
+        return True
+    core = _core(line)
+    if not core:
+        return True
+    return bool(
+        _LONE_LOWER.match(core)
+        or _COUNTER.match(core)
+        or _UI_LABEL.match(core)
+        or _share_bar(core)
+        or _RELATED.match(core)
+        or _TICKERS.match(core)
+        or (_CALL_TO_ACTION.match(core) and len(core) <= 80)
+        or (_LINK_PREFIX.match(core) and len(core.split()) <= 30 and core.count(". ") == 0)
+    )
+
+
+def _share_bar(core: str) -> bool:
+    words = re.findall(r"[\w-]+", core.lower())
+    return 0 < len(words) <= 12 and set(words) <= _SHARE_WORDS and bool(set(words) & _SHARE_VERBS)
+
+
+def _headline_like(line: str) -> bool:
+    """A short line without sentence punctuation at its end: a headline or a link text."""
+    core = _core(line)
+    return 0 < len(core) <= 200 and not core.endswith(".") and "\n" not in core
+
+
+def _label_like(line: str) -> bool:
+    """A few words without punctuation or digits: a section label ("Editorial standards")."""
+    core = _core(line)
+    return len(core) <= 40 and _LABEL.fullmatch(core) is not None
+
+
+def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """One flag per paragraph span: True for page furniture."""
+    lines = [text[s:e] if e - s <= SHORT else "" for s, e in spans]
+    n = len(spans)
+    flags = [bool(line) and furniture_line(line) for line in lines]
+    norm = [" ".join(line.split()).lower() for line in lines]
+    # Lines duplicated back to back: a headline and its link text, rendered twice.
+    for i in range(1, n):
+        if norm[i] and norm[i] == norm[i - 1] and _headline_like(lines[i]):
+            flags[i] = flags[i - 1] = True
+    # A "Related ..." marker near the end: the headline list after it is furniture too.
+    tail_start = n  # everything from here to the end is headline-like or already flagged
+    while tail_start > 0 and (flags[tail_start - 1] or _headline_like(lines[tail_start - 1])):
+        tail_start -= 1
+    for i in range(max(tail_start - 1, 0), n):
+        if lines[i] and _RELATED.match(_core(lines[i])):
+            for j in range(i, n):
+                flags[j] = True
+            break
+    # Short labels at the very end ("Editorial standards", "collection").
+    j = n - 1
+    while j >= 0 and (flags[j] or _label_like(lines[j])):
+        flags[j] = True
+        j -= 1
+    # A run of three or more headline-like lines that ends the article: a link list.
+    j = n - 1
+    while j >= 0 and (flags[j] or _headline_like(lines[j])):
+        j -= 1
+    run = [k for k in range(j + 1, n) if not flags[k]]
+    if len(run) >= 3 and all(_title_case(lines[k]) for k in run):
+        for k in run:
+            flags[k] = True
+    return flags
+
+
+def _title_case(line: str) -> bool:
+    words = [w for w in _core(line).split() if w[:1].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def normalise_line(line: str) -> str:
+    return " ".join(_core(line).split()).lower()
+
+
+def corpus_repeated(lines_per_article: Sequence[Sequence[str]], min_articles: int = 3) -> set[str]:
+    """Short label-like lines (normalised) that occur in at least `min_articles` articles.
+
+    Only short lines without sentence punctuation qualify: a reprinted *sentence* across
+    articles is exactly the reuse this product exists to show, never furniture.
+    """
+    counts: Counter[str] = Counter()
+    for lines in lines_per_article:
+        counts.update(
+            {
+                normalise_line(line)
+                for line in lines
+                if len(line) <= 100 and len(line.split()) <= 12 and not line.rstrip().endswith(".")
+            }
+            - {""}
+        )
+    return {line for line, c in counts.items() if c >= min_articles}

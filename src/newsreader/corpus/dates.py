@@ -1,0 +1,59 @@
+"""Full dates written the ways news pages write them -> ISO 8601 days.
+
+Only complete dates (day, month and year) count: `April 17` or `September 2020` say too
+little, and a guessed year would be an invented fact. Purely numeric day/month orders
+(`03/04/2021`) are ambiguous between locales and are ignored for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_ISO = r"(?P<iy>(?:19|20)\d\d)[-/.](?P<im>[01]?\d)[-/.](?P<id>[0-3]?\d)(?![\d])"
+_MDY = rf"(?P<mm>{MONTH})\.?\s+(?P<md>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<my>(?:19|20)\d\d)(?!\d)"
+_DMY = rf"(?P<dd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<dm>{MONTH})\.?,?\s+(?P<dy>(?:19|20)\d\d)(?!\d)"
+_CJK = r"(?P<cy>(?:19|20)\d\d)年(?P<cm>[01]?\d)月(?P<cd>[0-3]?\d)日"
+DATE_RE = re.compile(rf"(?<![\w/-])(?:{_ISO}|{_MDY}|{_DMY}|{_CJK})", re.I)
+
+
+def _iso(year: str, month: int, day: str) -> str | None:
+    try:
+        return dt.date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def match_to_iso(m: re.Match[str]) -> str | None:
+    """The ISO day for a `DATE_RE` match, or None when it is not a real calendar day."""
+    g = m.groupdict()
+    if g["iy"]:
+        return _iso(g["iy"], int(g["im"]), g["id"])
+    if g["mm"]:
+        return _iso(g["my"], _MONTHS[g["mm"][:3].lower()], g["md"])
+    if g["dm"]:
+        return _iso(g["dy"], _MONTHS[g["dm"][:3].lower()], g["dd"])
+    return _iso(g["cy"], int(g["cm"]), g["cd"])
+
+
+def find_date(text: str) -> tuple[str, re.Match[str]] | None:
+    """The first full, valid date in `text` as (ISO day, match)."""
+    for m in DATE_RE.finditer(text):
+        iso = match_to_iso(m)
+        if iso is not None:
+            return iso, m
+    return None
+
+
+def normalise_date(value: str) -> str | None:
+    """A declared date (HTML meta, `<time datetime>`) -> ISO day, when it holds a full date."""
+    found = find_date(value.strip())
+    return found[0] if found else None

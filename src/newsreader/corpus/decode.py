@@ -1,0 +1,132 @@
+"""Bytes -> text: detect the encoding honestly, normalise line endings, refuse what is not text.
+
+Order of trust: a byte-order mark, then strict UTF-8, then charset-normalizer for legacy 8-bit
+and CJK encodings (cp1252, latin-1, GB18030, ...). We never decode as UTF-8 with replacement
+characters: a file that is *mostly* UTF-8 but broken is refused with a reason instead, because
+silently mangled text would poison search and reuse matching.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+MAX_BYTES = 20 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Controls that do not occur in text (tab, newline, CR and form feed do).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Line separators that are not "\n": CRLF first so it becomes one newline, not two.
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+_PREFERRED = ("cp1252",)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text we can trust; the message is the one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF, CR and Unicode line separators -> `\\n`."""
+    return _NEWLINES.sub("\n", text)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text without a BOM shows as NUL in every other byte (for Latin-script text)."""
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    even_nul = raw[0::2].count(0) / (len(raw) / 2)
+    odd_nul = raw[1::2].count(0) / (len(raw) / 2)
+    if odd_nul > 0.3 and even_nul < 0.05:
+        codec = "utf-16-le"
+    elif even_nul > 0.3 and odd_nul < 0.05:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _legacy(raw: bytes) -> Decoded:
+    """Not UTF-8: ask charset-normalizer, but refuse broken UTF-8 and undecodable noise."""
+    # Mostly-valid UTF-8 with a few broken bytes is damaged UTF-8, not a legacy encoding
+    # (legacy bytes only rarely form valid UTF-8 sequences, and never most of them).
+    probe = raw[:1_000_000].decode("utf-8", errors="replace")
+    bad = probe.count("\ufffd")
+    good = sum(1 for ch in probe if ord(ch) > 127) - bad
+    if good >= 3 and good >= 4 * bad:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise DecodeError(
+                f"invalid UTF-8 at byte {e.start} (the rest of the file is UTF-8; "
+                "refusing to guess with replacement characters)"
+            ) from None
+    results = from_bytes(raw)
+    best = results.best()
+    if best is None or best.encoding is None:
+        raise DecodeError("not text in any known encoding (invalid UTF-8, no legacy match)")
+    encoding = best.encoding
+    # Western single-byte code pages often tie (cp1250/cp1252/cp1257 decode the same bytes
+    # equally "cleanly"); on a tie prefer windows-1252, which is what web pages and
+    # browsers mean by latin-1 and by far the most common legacy encoding for news text.
+    for match in results:
+        if match.encoding in _PREFERRED and match.chaos <= best.chaos + 0.005:
+            encoding = match.encoding
+            break
+    return Decoded(raw.decode(encoding), encoding)
+
+
+def decode_bytes(raw: bytes) -> Decoded:
+    """Decode a file's bytes to text with `\\n` line endings, or raise `DecodeError`."""
+    if len(raw) > MAX_BYTES:
+        raise DecodeError(
+            f"file too large ({len(raw) / 2**20:.1f} MB; limit {MAX_BYTES // 2**20} MB)"
+        )
+    if not raw.strip():
+        raise DecodeError("empty file")
+    decoded: Decoded | None = None
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                decoded = Decoded(raw.decode(codec), codec.replace("-sig", ""))
+            except UnicodeDecodeError as e:
+                raise DecodeError(
+                    f"invalid {codec} after its byte-order mark: {e.reason}"
+                ) from None
+            break
+    if decoded is None and b"\x00" in raw:
+        text = _utf16_without_bom(raw)
+        if text is None:
+            raise DecodeError("binary file (contains NUL bytes)")
+        decoded = Decoded(text, "utf-16")
+    if decoded is None:
+        try:
+            decoded = Decoded(raw.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            decoded = _legacy(raw)
+    text = decoded.text.lstrip("\ufeff")
+    if not text.strip():
+        raise DecodeError("empty file")
+    sample = text[:100_000]
+    if "\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise DecodeError("binary file (control characters, not text)")
+    return Decoded(normalise_newlines(text), decoded.encoding)

@@ -1,0 +1,103 @@
+"""A story: a cluster of articles with its origin guess and its members as a timeline."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsreader.corpus import Article, Corpus
+from newsreader.provenance.clusters import ComparisonCache, StoryGraph, build_graph
+from newsreader.provenance.origin import Origin, guess_origin
+from newsreader.provenance.timeline import timeline
+from newsreader.reuse import Comparison, RelatedIndex
+
+
+@dataclass
+class Member:
+    """One article of a story, seen against the story's origin."""
+
+    article: Article
+    is_origin: bool
+    comparison: Comparison | None  # origin as side a, this article as side b (None for origin)
+
+    @property
+    def reused_pct(self) -> float:
+        """Share of this article's text found in the origin (100 for the origin itself)."""
+        return 100.0 if self.comparison is None else self.comparison.b_reused_pct
+
+    @property
+    def taken_pct(self) -> float:
+        """Share of the origin's text this article took (100 for the origin itself)."""
+        return 100.0 if self.comparison is None else self.comparison.a_reused_pct
+
+    def to_json(self) -> dict:
+        a = self.article
+        return {
+            "path": str(a.path.resolve()),
+            "title": a.title,
+            "outlet": a.outlet,
+            "date": a.date,
+            "kind": a.kind,
+            "origin": self.is_origin,
+            "reused_pct": round(self.reused_pct, 1),
+            "taken_pct": round(self.taken_pct, 1),
+            "passages": 0 if self.comparison is None else len(self.comparison.passages),
+        }
+
+
+@dataclass
+class Story:
+    """Articles that share text, the likely origin, members in date order."""
+
+    members: list[Member]  # timeline order
+    origin: Origin
+    cache: ComparisonCache
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [m.article for m in self.members]
+
+    def comparison(self, a: Article, b: Article) -> Comparison:
+        """The comparison of two members, `a` as side a (computed once)."""
+        return self.cache.get(a, b)
+
+    def to_json(self) -> dict:
+        return {
+            "count": len(self.members),
+            "origin": self.origin.to_json(),
+            "members": [m.to_json() for m in self.members],
+        }
+
+
+def make_story(members: list[Article], cache: ComparisonCache) -> Story:
+    """Judge the origin of a group of articles and order them as a timeline."""
+    origin = guess_origin(members, cache)
+    out = []
+    for a in timeline(members):
+        is_origin = a is origin.article
+        out.append(Member(a, is_origin, None if is_origin else cache.get(origin.article, a)))
+    return Story(out, origin, cache)
+
+
+def build_stories(
+    corpus: Corpus,
+    index: RelatedIndex | None = None,
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Story]:
+    """Every story (two or more articles sharing text) in the corpus, largest first."""
+    graph: StoryGraph = build_graph(corpus, index, cancel=cancel, progress=progress)
+    return [make_story(group, graph.cache) for group in graph.components()]
+
+
+def story_of(stories: list[Story], article: Article) -> Story | None:
+    """The story an article belongs to, if any."""
+    for story in stories:
+        if any(m.article is article for m in story.members):
+            return story
+    return None

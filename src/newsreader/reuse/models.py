@@ -1,0 +1,159 @@
+"""What a comparison of two articles produces: passages, their kinds and word-level diffs.
+
+All offsets are character offsets into `Article.text` of side a or side b.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from newsreader.corpus import Article
+
+PassageKind = Literal["verbatim", "near", "paraphrase"]
+OpName = Literal["equal", "insert", "delete", "replace"]
+Side = Literal["a", "b"]
+
+# Gutter marks per paragraph, by the kind of passage covering most of it.
+MARK_BY_KIND = {"verbatim": "copied", "near": "edited", "paraphrase": "rewritten"}
+MARK_MIN_SHARE = 0.3  # below this share of a paragraph in passages, it is "original"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One run of a word-level diff. For `insert`, a_start == a_end (the place in a); for
+    `delete`, b_start == b_end."""
+
+    op: OpName
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+
+    def to_json(self) -> dict:
+        return {
+            "op": self.op,
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+        }
+
+    def mirrored(self) -> DiffOp:
+        op = {"insert": "delete", "delete": "insert"}.get(self.op, self.op)
+        return DiffOp(op, self.b_start, self.b_end, self.a_start, self.a_end)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of a shared with a stretch of b."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: PassageKind
+    score: float
+    diff: tuple[DiffOp, ...] = ()
+
+    def span(self, side: Side) -> tuple[int, int]:
+        return (self.a_start, self.a_end) if side == "a" else (self.b_start, self.b_end)
+
+    def to_json(self) -> dict:
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "kind": self.kind,
+            "score": round(self.score, 3),
+            "diff": [d.to_json() for d in self.diff],
+        }
+
+    def mirrored(self) -> Passage:
+        return Passage(
+            self.b_start,
+            self.b_end,
+            self.a_start,
+            self.a_end,
+            self.kind,
+            self.score,
+            tuple(d.mirrored() for d in self.diff),
+        )
+
+    def changes(self, comparison: Comparison) -> list[tuple[str, str, str]]:
+        """The edits as (op, words in a, words in b), in order; equal runs left out."""
+        out = []
+        for d in self.diff:
+            if d.op == "equal":
+                continue
+            a_words = " ".join(comparison.a.text[d.a_start : d.a_end].split())
+            b_words = " ".join(comparison.b.text[d.b_start : d.b_end].split())
+            out.append((d.op, a_words, b_words))
+        return out
+
+    def words_changed(self, comparison: Comparison) -> str:
+        """The exact words changed, in one plain line: `honored → honoured; +time; −at a ...`."""
+        parts = []
+        for op, a_words, b_words in self.changes(comparison):
+            if op == "replace":
+                parts.append(f"{a_words} → {b_words}")
+            elif op == "delete":
+                parts.append(f"−{a_words}")
+            else:
+                parts.append(f"+{b_words}")
+        if parts:
+            return "; ".join(parts)
+        return "no words changed" if self.kind == "verbatim" else "reworded"
+
+
+@dataclass
+class Comparison:
+    """Everything two articles share: passages in a's text order and reuse shares per side."""
+
+    a: Article
+    b: Article
+    a_reused_pct: float
+    b_reused_pct: float
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "a": {"path": str(self.a.path), "title": self.a.title},
+            "b": {"path": str(self.b.path), "title": self.b.title},
+            "a_reused_pct": self.a_reused_pct,
+            "b_reused_pct": self.b_reused_pct,
+            "passages": [p.to_json() for p in self.passages],
+        }
+
+    def article(self, side: Side) -> Article:
+        return self.a if side == "a" else self.b
+
+    def swapped(self) -> Comparison:
+        """The same comparison seen from b (for a "swap sides" key)."""
+        passages = sorted((p.mirrored() for p in self.passages), key=lambda p: p.a_start)
+        return Comparison(self.b, self.a, self.b_reused_pct, self.a_reused_pct, passages)
+
+    def passages_in(self, side: Side, start: int, end: int) -> list[Passage]:
+        """Passages overlapping `start:end` of one side's text."""
+        return [p for p in self.passages if p.span(side)[0] < end and p.span(side)[1] > start]
+
+    def paragraph_marks(self, side: Side) -> list[str]:
+        """Per paragraph of that side's article: copied, edited, rewritten, original or
+        boilerplate (for a gutter)."""
+        marks = []
+        for para in self.article(side).paragraphs:
+            if para.boilerplate:
+                marks.append("boilerplate")
+                continue
+            by_kind: dict[str, int] = {}
+            for p in self.passages_in(side, para.start, para.end):
+                s, e = p.span(side)
+                n = min(e, para.end) - max(s, para.start)
+                by_kind[p.kind] = by_kind.get(p.kind, 0) + n
+            size = max(1, para.end - para.start)
+            if sum(by_kind.values()) < MARK_MIN_SHARE * size:
+                marks.append("original")
+            else:
+                marks.append(MARK_BY_KIND[max(by_kind, key=lambda k: by_kind[k])])
+        return marks

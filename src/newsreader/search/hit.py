@@ -1,0 +1,94 @@
+"""A search hit and the display snippet around it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsreader.corpus.models import Article
+from newsreader.text import clean_for_display
+
+SNIPPET_WIDTH = 120
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One place in one article that answers the query.
+
+    `start`/`end` are character offsets into `article.text` (both 0 when the hit is in the
+    metadata only: outlet, byline, date). `snippet` is cleaned, whitespace-collapsed context
+    for display; `snippet_highlights` are (start, end) offsets of the matched words in it.
+    """
+
+    article: Article
+    score: float
+    start: int
+    end: int
+    snippet: str
+    snippet_highlights: tuple[tuple[int, int], ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "path": str(self.article.path),
+            "title": self.article.display_title,
+            "score": round(self.score, 2),
+            "start": self.start,
+            "end": self.end,
+            "snippet": self.snippet,
+        }
+
+
+def make_snippet(
+    text: str, start: int, end: int, spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """~`width` characters of `text` around [start, end), with `spans` mapped into it.
+
+    The window is widened to word boundaries, cleaned of control characters and has its
+    whitespace collapsed to single spaces; `…` marks a cut at either side.
+    """
+    room = max(0, width - (end - start))
+    lo = max(0, start - room * 2 // 5)
+    hi = min(len(text), end + room - (start - lo))
+    lo = max(0, hi - max(width, end - start)) if hi == len(text) else lo
+    # Do not cut a word in half at either edge (unless the hit itself is there).
+    if lo > 0:
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space != -1 else lo
+    if hi < len(text):
+        space = text.rfind(" ", end, hi)
+        hi = space if space != -1 else hi
+    raw = clean_for_display(text[lo:hi])
+    # Collapse whitespace while remembering where each raw character lands.
+    pieces: list[str] = []
+    where = [0] * (len(raw) + 1)
+    out_len = 0
+    pos = 0
+    for m in _SPACE.finditer(raw):
+        for i in range(pos, m.start()):
+            where[i] = out_len + (i - pos)
+        pieces.append(raw[pos : m.start()])
+        out_len += m.start() - pos
+        for i in range(m.start(), m.end()):
+            where[i] = out_len
+        pieces.append(" ")
+        out_len += 1
+        pos = m.end()
+    for i in range(pos, len(raw) + 1):
+        where[i] = out_len + (i - pos)
+    pieces.append(raw[pos:])
+    body = "".join(pieces)
+    stripped_left = len(body) - len(body.lstrip())
+    body = body.strip()
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    shift = len(prefix) - stripped_left
+    highlights = []
+    for a, b in spans:
+        if a < lo or b > hi or a >= b:
+            continue
+        na, nb = where[a - lo] + shift, where[b - lo] + shift
+        na, nb = max(na, len(prefix)), min(nb, len(prefix) + len(body))
+        if na < nb:
+            highlights.append((na, nb))
+    return prefix + body + suffix, tuple(highlights)

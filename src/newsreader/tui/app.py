@@ -1,0 +1,195 @@
+"""The Textual app: owns the corpus, the search index and the marked article; loads in workers.
+
+`make_app(paths)` is the one way to build it, used by the CLI and by the tests alike.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from newsreader.corpus import Article, Corpus, load_corpus
+from newsreader.paths import seeds_dir
+from newsreader.tui.commands import ReaderCommands
+from newsreader.tui.messages import CorpusLoaded, IndexReady, LoadFailed, LoadProgress
+from newsreader.tui.screens.main import MainScreen
+
+HERE = Path(__file__).resolve().parent
+PROGRESS_INTERVAL = 0.05  # seconds between progress messages: enough to animate, not to flood
+MAX_SKIP_NOTES = 3
+
+
+class NewsreaderApp(App[int]):
+    """Read a corpus of news articles; search them; compare two of them."""
+
+    # Absolute, so a subclass in another module (tests, tools) finds the stylesheets too.
+    CSS_PATH: ClassVar[list[str | Path]] = [HERE / "app.tcss", HERE / "compare.tcss"]
+    TITLE = "newsreader"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ReaderCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+    ]
+
+    marked: reactive[Article | None] = reactive(None)
+    """The article marked with `m`; `c` on another one compares the two (read by compare)."""
+
+    def __init__(self, paths: Sequence[str | Path] = ()) -> None:
+        super().__init__()
+        self.paths: list[Path] = [Path(p) for p in paths] or [seeds_dir()]
+        self.corpus: Corpus = Corpus(name=corpus_name(paths))
+        """The loaded corpus (empty until the load worker reports)."""
+        self.index: Any | None = None
+        """The search index (`newsreader.search.SearchIndex`) once built, else None."""
+        self.loaded = False
+        """True once loading and indexing have finished (or failed)."""
+        self._cancel = threading.Event()
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen()
+
+    @property
+    def main_screen(self) -> MainScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.corpus.name} · loading…"
+
+    def start_loading(self) -> None:
+        """Start the load worker (the main screen calls this once its widgets exist)."""
+        if not self.loaded and not self.workers:
+            self.load()
+
+    def open_article(self, article: Article) -> None:
+        """Bring the reader to the front and show `article` (the palette's "Article: open")."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.main_screen.open_article(article)
+
+    # --- loading ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Read every article, then build the search index, reporting progress as messages."""
+        try:
+            corpus = load_corpus(
+                self.paths, cancel=self._cancel, progress=self._throttled("Reading")
+            )
+        except Exception as error:  # whatever the loader hits, the app stays up and says why
+            self.post_message(LoadFailed(f"{type(error).__name__}: {error}"))
+            return
+        if corpus.name == "corpus":
+            corpus.name = self.corpus.name
+        self.post_message(CorpusLoaded(corpus))
+        if self._cancel.is_set():
+            return
+        try:
+            from newsreader.search import SearchIndex
+        except ImportError:
+            self.post_message(IndexReady(None, "search is not available in this build"))
+            return
+        try:
+            index = SearchIndex.build(
+                corpus, cancel=self._cancel, progress=self._throttled("Indexing")
+            )
+        except Exception as error:
+            self.post_message(IndexReady(None, f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(IndexReady(index))
+
+    def _throttled(self, stage: str) -> Callable[[int, int], None]:
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL or done >= total:
+                last = now
+                self.post_message(LoadProgress(stage, done, total))
+
+        return progress
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.main_screen.show_progress(message.stage, message.done, message.total)
+
+    def on_corpus_loaded(self, message: CorpusLoaded) -> None:
+        self.corpus = message.corpus
+        self._update_sub_title("indexing…")
+        self.main_screen.corpus_loaded(message.corpus)
+        self._notify_skipped()
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        self.index = message.index
+        self.loaded = True
+        self.main_screen.hide_progress()
+        self._update_sub_title("")
+        if message.error:
+            self.notify(f"Search unavailable: {message.error}", severity="warning", markup=False)
+        self.main_screen.index_ready()
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        self.loaded = True
+        self.main_screen.hide_progress()
+        self.main_screen.corpus_loaded(self.corpus)
+        self._update_sub_title("load failed")
+        self.notify(f"Could not load: {message.error}", severity="error", markup=False)
+
+    def _update_sub_title(self, state: str) -> None:
+        c = self.corpus
+        parts = [c.name, f"{len(c.articles)} articles", f"{len(c.skipped)} skipped"]
+        self.sub_title = " · ".join([*parts, state] if state else parts)
+
+    def _notify_skipped(self) -> None:
+        skipped = self.corpus.skipped
+        if not skipped:
+            return
+        if len(skipped) <= MAX_SKIP_NOTES:
+            for s in skipped:
+                self.notify(
+                    f"Skipped {Path(s.path).name}: {s.reason}", severity="warning", markup=False
+                )
+            return
+        names = ", ".join(Path(s.path).name for s in skipped[:MAX_SKIP_NOTES])
+        self.notify(
+            f"{len(skipped)} files skipped: {names}, … (`newsreader list` shows why)",
+            severity="warning",
+            markup=False,
+        )
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from newsreader.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        self._cancel.set()  # let the load worker stop at its next batch
+        self.exit(0)
+
+
+def corpus_name(paths: Sequence[str | Path]) -> str:
+    """A short name for the header: the folder or file name, or "seeds"."""
+    if not paths:
+        return "seeds"
+    if len(paths) == 1:
+        path = Path(paths[0])
+        return path.resolve().name or str(path)
+    return f"{len(paths)} paths"
+
+
+def make_app(paths: Sequence[str | Path] = ()) -> NewsreaderApp:
+    """Build the reader on `paths` (files or folders; the bundled seeds when empty)."""
+    return NewsreaderApp(paths)

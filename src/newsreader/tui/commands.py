@@ -1,0 +1,183 @@
+"""Every action as data: the command palette and the help screen are both built from bindings.
+
+Each binding has an id (so user keymaps can remap it) and a description; listing them here from
+the classes' `BINDINGS` means a new key shows up in the palette and in `?` without extra work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz, process
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from newsreader.text import clean_for_display
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
+
+    from newsreader.corpus import Article
+
+# Alternates are keys; show them the way a reader types them.
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "tab": "Tab",
+}
+ARTICLE_HITS = 20
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    """One action: where it applies, its keys (after the user's keymap) and what it does."""
+
+    group: str
+    keys: str
+    description: str
+    action: str
+    binding_id: str | None
+    owner: type
+
+
+def display_keys(keys: str) -> str:
+    """`down,j` -> `↓ / j`."""
+    return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def key_rows(app: App[Any]) -> list[KeyRow]:
+    """Every binding of the reader's screens and widgets (and the app), grouped, keymap applied."""
+    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.widgets.article_list import ArticleList
+    from newsreader.tui.widgets.article_view import ArticleView
+    from newsreader.tui.widgets.search_results import SearchPanel, SearchResults
+
+    owners: list[tuple[str, type]] = [
+        ("Reader", MainScreen),
+        ("List", ArticleList),
+        ("Text", ArticleView),
+        ("Search", SearchPanel),
+        ("Search", SearchResults),
+        ("App", type(app)),
+    ]
+    # Textual keeps the active keymap privately; read it so remapped keys are shown truthfully.
+    keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
+    rows: list[KeyRow] = []
+    seen: set[str] = set()
+    for group, owner in owners:
+        for binding in owner.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            ident = binding.id or f"{owner.__name__}.{binding.action}"
+            if ident in seen:
+                continue
+            seen.add(ident)
+            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+            rows.append(
+                KeyRow(
+                    group,
+                    display_keys(keys),
+                    binding.description,
+                    binding.action,
+                    binding.id,
+                    owner,
+                )
+            )
+    rows.append(KeyRow("App", "ctrl+p", "Command palette", "command_palette", None, type(app)))
+    return rows
+
+
+def _target(app: App[Any], owner: type) -> DOMNode | None:
+    """The live node an action of `owner` runs on (the main screen's widget of that class)."""
+    main = getattr(app, "main_screen", None)
+    if isinstance(app, owner):
+        return app
+    if main is None:
+        return None
+    if isinstance(main, owner):
+        return main
+    for node in main.query(owner.__name__):
+        return node
+    return None
+
+
+def _runner(app: App[Any], row: KeyRow) -> Callable[[], None]:
+    def run() -> None:
+        target = _target(app, row.owner)
+        if target is None:
+            return
+        if target is not app and app.screen is not getattr(app, "main_screen", None):
+            app.bell()  # reader actions need the reader screen on top
+            return
+        app.run_worker(target.run_action(row.action), exclusive=False)
+
+    return run
+
+
+class ReaderCommands(Provider):
+    """Palette entries: every reader action ("Group: action"), and "Article: open …" items."""
+
+    def _commands(self) -> Iterator[tuple[str, Callable[[], None], str]]:
+        for row in key_rows(self.app):
+            if row.action == "command_palette":
+                continue
+            yield f"{row.group}: {row.description}", _runner(self.app, row), f"key: {row.keys}"
+
+    async def discover(self) -> Hits:
+        for title, run, help_text in self._commands():
+            yield DiscoveryHit(Content(title), run, text=title, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, run, help_text in self._commands():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, Content(title), run, text=title, help=help_text)
+        for score, title, article in self._article_matches(query):
+            label = f"Article: open {title}"
+            yield Hit(
+                score,
+                Content(label),
+                self._opener(article),
+                text=label,
+                help=_one_line(article.outlet) or None,
+            )
+
+    def _article_matches(self, query: str) -> list[tuple[float, str, Article]]:
+        """Best titles for `query` by rapidfuzz (fast at 10k titles, unlike a Python loop)."""
+        corpus = getattr(self.app, "corpus", None)
+        articles = list(corpus.articles) if corpus is not None else []
+        if not articles:
+            return []
+        titles = [_one_line(a.display_title) for a in articles]
+        found = process.extract(
+            query, titles, scorer=fuzz.WRatio, limit=ARTICLE_HITS, score_cutoff=60
+        )
+        # Below command matches of equal quality, so "Search" stays on top for "search".
+        return [(score / 100 * 0.9, titles[i], articles[i]) for _, score, i in found]
+
+    def _opener(self, article: Article) -> Callable[[], None]:
+        def run() -> None:
+            open_article = getattr(self.app, "open_article", None)
+            if open_article is not None:
+                open_article(article)
+
+        return run
+
+
+def _one_line(value: str | None) -> str:
+    return " ".join(clean_for_display(value or "").split())

@@ -1,0 +1,44 @@
+"""Messages the loading workers post from their threads to the UI (posting is thread-safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from newsreader.corpus import Corpus
+
+
+class LoadProgress(Message):
+    """A loading stage advanced: `done` of `total` (files read, or articles indexed)."""
+
+    def __init__(self, stage: str, done: int, total: int) -> None:
+        super().__init__()
+        self.stage = stage
+        self.done = done
+        self.total = total
+
+
+class CorpusLoaded(Message):
+    """The corpus is read; the list can be shown while the search index builds."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__()
+        self.corpus = corpus
+
+
+class IndexReady(Message):
+    """The search index is built (or None when search is unavailable)."""
+
+    def __init__(self, index: Any | None, error: str | None = None) -> None:
+        super().__init__()
+        self.index = index
+        self.error = error
+
+
+class LoadFailed(Message):
+    """Loading the corpus failed as a whole; `error` is one line for the reader."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

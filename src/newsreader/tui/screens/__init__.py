@@ -1,0 +1,1 @@
+"""Screens of the reader (main, help) and of the compare view."""

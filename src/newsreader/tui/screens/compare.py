@@ -1,0 +1,279 @@
+"""The compare split view: two articles side by side, shared passages aligned and explained.
+
+The comparison runs in a thread worker (the engine takes a cancel event, set when the screen
+goes away); the panes are line-rendered `ComparePane`s. n/N step through passages in the left
+article's order and scroll both panes so the pair sits on the same row; scrolling one pane by
+hand brings the other to the counterpart of the passage at its top.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from newsreader.corpus import Article
+from newsreader.reuse.models import Comparison, Passage
+from newsreader.text import clean_for_display
+from newsreader.tui.widgets.compare_pane import (
+    CompareLegend,
+    ComparePane,
+    PaneModel,
+    build_pane_model,
+    header_text,
+)
+
+COMPARE_TCSS = Path(__file__).resolve().parent.parent / "compare.tcss"
+
+
+def run_comparison(a: Article, b: Article, cancel: threading.Event | None = None) -> Comparison:
+    """The engine's comparison (imported late: the reuse package loads its tables on import)."""
+    from newsreader.reuse.compare import compare_articles
+
+    return compare_articles(a, b, cancel=cancel)
+
+
+def describe_passage(comparison: Comparison, index: int) -> str:
+    """One plain line about a passage: position, kind, score and the exact words changed."""
+    p = comparison.passages[index]
+    if hasattr(p, "words_changed"):
+        changed = p.words_changed(comparison)
+    else:  # an engine without the helper: list the changed runs ourselves
+        parts = []
+        for d in p.diff:
+            a_words = " ".join(comparison.a.text[d.a_start : d.a_end].split())
+            b_words = " ".join(comparison.b.text[d.b_start : d.b_end].split())
+            if d.op == "replace":
+                parts.append(f"-{a_words} +{b_words}")
+            elif d.op == "delete":
+                parts.append(f"-{a_words}")
+            elif d.op == "insert":
+                parts.append(f"+{b_words}")
+        changed = "; ".join(parts) or "no words changed"
+    line = f"Passage {index + 1}/{len(comparison.passages)} · {p.kind} · score {p.score:.2f} · "
+    return clean_for_display(line + changed)
+
+
+class CompareScreen(Screen[None]):
+    """Side-by-side view of what two articles share."""
+
+    CSS_PATH = COMPARE_TCSS
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+    AUTO_FOCUS = "#pane-a"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "step(1)", "Next passage", id="compare.next"),
+        Binding("N,p", "step(-1)", "Prev passage", id="compare.previous"),
+        Binding("enter", "detail", "Detail", id="compare.detail"),
+        Binding("s", "swap", "Swap sides", id="compare.swap"),
+        Binding("tab", "switch_pane", "Other pane", id="compare.switch_pane"),
+        Binding("escape", "back", "Back", id="compare.back"),
+    ]
+
+    def __init__(self, a: Article, b: Article, *, comparison: Comparison | None = None) -> None:
+        super().__init__()
+        self.comparison: Comparison | None = comparison
+        self.current: int | None = None
+        self._articles = (a, b)
+        self._cancel = threading.Event()
+        self._detail_shown = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            for side in ("a", "b"):
+                with Vertical(id=f"side-{side}", classes="compare-side"):
+                    yield Static(id=f"header-{side}", classes="pane-header")
+                    yield ComparePane(id=f"pane-{side}")
+        yield CompareLegend(id="legend")
+        yield Static(id="detail")
+        yield Footer()
+
+    @property
+    def pane_a(self) -> ComparePane:
+        return self.query_one("#pane-a", ComparePane)
+
+    @property
+    def pane_b(self) -> ComparePane:
+        return self.query_one("#pane-b", ComparePane)
+
+    def on_mount(self) -> None:
+        a, b = self._articles
+        self._set_headers(a, b, None)
+        if self.comparison is not None:
+            self._show(self.comparison)
+            return
+        self.run_worker(
+            self._compute,
+            thread=True,
+            exit_on_error=False,
+            exclusive=True,
+            group="compare",
+            description="compare articles",
+        )
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    def _compute(self) -> tuple[Comparison, PaneModel, PaneModel]:
+        a, b = self._articles
+        comparison = run_comparison(a, b, self._cancel)
+        # Layout is linear in the text but still worth keeping off the UI thread for long pieces.
+        return comparison, build_pane_model(comparison, "a"), build_pane_model(comparison, "b")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "compare":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self._show(*event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"Could not compare: {error}", title="Compare", severity="error", markup=False
+            )
+            for pane in (self.pane_a, self.pane_b):
+                pane.show_model(None, "Comparison failed.")
+
+    # --- showing ------------------------------------------------------------------------
+
+    def _show(
+        self,
+        comparison: Comparison,
+        model_a: PaneModel | None = None,
+        model_b: PaneModel | None = None,
+        current: int | None = None,
+    ) -> None:
+        self.comparison = comparison
+        self.pane_a.show_model(model_a or build_pane_model(comparison, "a"))
+        self.pane_b.show_model(model_b or build_pane_model(comparison, "b"))
+        self._set_headers(comparison.a, comparison.b, comparison)
+        self.current = None
+        if current is not None:
+            self._goto(current)
+        elif not comparison.passages:
+            self.notify("These two articles share no passages.", title="Compare")
+        self._update_detail()
+
+    def _set_headers(self, a: Article, b: Article, comparison: Comparison | None) -> None:
+        for side, article in (("a", a), ("b", b)):
+            pct = None
+            if comparison is not None:
+                pct = comparison.a_reused_pct if side == "a" else comparison.b_reused_pct
+            header = self.query_one(f"#header-{side}", Static)
+            other = "B" if side == "a" else "A"
+            header.update(header_text(article, pct, side.upper(), other))
+
+    def _goto(self, index: int) -> None:
+        """Make passage `index` current on both sides and line the pair up on the same row."""
+        self.current = index
+        a, b = self.pane_a, self.pane_b
+        a.set_current(index)
+        b.set_current(index)
+        la, lb = a.passage_line(index), b.passage_line(index)
+        height = min(a.scrollable_content_region.height, b.scrollable_content_region.height)
+        if la is None or lb is None:
+            for pane, line in ((a, la), (b, lb)):
+                if line is not None:
+                    pane.sync_to(line - height // 3)
+        else:
+            # The same row in both panes, a third of the way down when both can scroll there.
+            row = min(height // 3, la, lb)
+            row = max(row, la - round(a.max_scroll_y), lb - round(b.max_scroll_y))
+            a.sync_to(la - row)
+            b.sync_to(lb - row)
+        self._update_detail()
+
+    def _update_detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        detail.set_class(self._detail_shown, "-shown")
+        if self._detail_shown and self.comparison is not None and self.current is not None:
+            detail.update(Text(describe_passage(self.comparison, self.current)))
+
+    def _focused_pane(self) -> ComparePane:
+        return self.pane_b if self.focused is self.pane_b else self.pane_a
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        """Go to the next (1) or previous (-1) passage, wrapping around at the ends."""
+        if self.comparison is None:
+            return
+        total = len(self.comparison.passages)
+        if not total:
+            self.notify("No shared passages.", title="Compare")
+            return
+        if self.current is None:
+            start = self.pane_a.passage_at(self.pane_a.top_line)
+            index = (start if start is not None else 0) if delta > 0 else total - 1
+        else:
+            index = (self.current + delta) % total
+            if index != self.current + delta:
+                where = "first" if delta > 0 else "last"
+                self.notify(f"Wrapped around to the {where} passage.", timeout=2)
+        self._goto(index)
+
+    def action_detail(self) -> None:
+        """Show (or hide) the detail line for the current passage."""
+        if self.comparison is None or not self.comparison.passages:
+            return
+        if self.current is None:
+            pane = self._focused_pane()
+            index = pane.passage_at(pane.top_line)
+            self._goto(index if index is not None else 0)
+            self._detail_shown = True
+        else:
+            self._detail_shown = not self._detail_shown
+        self._update_detail()
+
+    def action_swap(self) -> None:
+        """Put the right article on the left and vice versa, keeping the current passage."""
+        if self.comparison is None:
+            self._articles = self._articles[::-1]
+            return
+        swapped = self.comparison.swapped()
+        current = None
+        if self.current is not None:
+            mirrored = self.comparison.passages[self.current].mirrored()
+            current = _index_of(swapped.passages, mirrored)
+        self._articles = (swapped.a, swapped.b)
+        self._show(swapped, current=current)
+
+    def action_switch_pane(self) -> None:
+        """Move focus to the other pane."""
+        (self.pane_b if self.focused is self.pane_a else self.pane_a).focus()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def on_compare_pane_scrolled(self, event: ComparePane.Scrolled) -> None:
+        """Keep the other pane at the counterpart of the passage at the top of this one."""
+        source = event.pane
+        other = self.pane_b if source is self.pane_a else self.pane_a
+        index = source.passage_at(event.top)
+        if index is None:
+            return
+        here, there = source.passage_line(index), other.passage_line(index)
+        if here is not None and there is not None:
+            other.sync_to(there - (here - event.top))
+
+
+def _index_of(passages: list[Passage], wanted: Passage) -> int | None:
+    for i, p in enumerate(passages):
+        if (p.a_start, p.a_end, p.b_start, p.b_end) == (
+            wanted.a_start,
+            wanted.a_end,
+            wanted.b_start,
+            wanted.b_end,
+        ):
+            return i
+    return None

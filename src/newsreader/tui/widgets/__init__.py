@@ -1,0 +1,1 @@
+"""Line-rendered widgets of the reader: article list, text pane, search results."""

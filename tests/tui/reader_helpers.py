@@ -1,0 +1,89 @@
+"""Shared helpers for the reader's Pilot tests: hand-made corpora and waiting for workers."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from newsreader.tui.app import NewsreaderApp
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test with asyncio.run (the project has no async pytest plugin)."""
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def wait_loaded(pilot: Pilot, app: NewsreaderApp) -> None:
+    """Until the load and index workers have reported (bounded, never hangs a test)."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.loaded:
+            return
+    raise AssertionError("the corpus never finished loading")
+
+
+async def settle(pilot: Pilot, app: NewsreaderApp) -> None:
+    """Let search workers finish and their results reach the screen."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def write_article(folder: Path, name: str, title: str, paragraphs: list[str]) -> Path:
+    """A plain-text article: title line, blank line, paragraphs separated by blank lines."""
+    path = folder / name
+    path.write_text(title + "\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path
+
+
+def fruit_corpus(folder: Path) -> Path:
+    """Three short articles about fruit, and one long one with a word far down."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_article(
+        folder,
+        "apple.txt",
+        "Apple harvest starts early",
+        [
+            "Growers in the valley began picking apples on Monday.",
+            "The apple crop is larger than last year.",
+        ],
+    )
+    write_article(
+        folder,
+        "banana.txt",
+        "Banana prices fall",
+        ["Importers said banana prices dropped for a third month."],
+    )
+    write_article(
+        folder,
+        "cherry.txt",
+        "Cherry festival returns",
+        [
+            "The cherry festival returns after two years.",
+            "Visitors can taste cherry pie and apple cider.",
+        ],
+    )
+    filler = [f"Paragraph {i} talks about the weather and nothing else at all." for i in range(80)]
+    write_article(
+        folder,
+        "long.txt",
+        "Weather diary for the whole season",
+        [
+            *filler,
+            "At the very end a zeppelin appeared over the hills.",
+            "Later a second zeppelin followed.",
+            "A third zeppelin closed the show.",
+        ],
+    )
+    return folder

@@ -1,0 +1,180 @@
+"""Pilot tests of the reader: start-up, list and text pane, keys, help, quitting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader_helpers import fruit_corpus, settle, sync, wait_loaded
+
+from newsreader.corpus import load_corpus
+from newsreader.tui.app import make_app
+from newsreader.tui.screens.help import HelpScreen
+
+
+@sync
+async def test_starts_on_the_seeds_and_lists_every_article(seeds_dir: Path) -> None:
+    expected = {a.display_title for a in load_corpus([seeds_dir]).articles}
+    app = make_app([])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        rows = app.main_screen.article_list.rows
+        assert len(rows) == 5
+        assert {a.display_title for a in rows} == expected
+        assert "5 articles" in app.sub_title and "0 skipped" in app.sub_title
+        # The first article is in the text pane, starting with its title.
+        view = app.main_screen.text_view
+        assert view.article is rows[0]
+        first_line = view.visible_text().splitlines()[0]
+        assert first_line and first_line.split()[0] in rows[0].display_title
+
+
+@sync
+async def test_moving_the_cursor_changes_the_text(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        before = screen.text_view.visible_text()
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.article_list.cursor == 1
+        assert screen.text_view.article is screen.article_list.rows[1]
+        assert screen.text_view.visible_text() != before
+        await pilot.press("k")
+        await pilot.pause()
+        assert screen.text_view.visible_text() == before
+
+
+@sync
+async def test_enter_focuses_the_text_and_escape_comes_back(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("G", "enter")
+        assert app.focused is screen.text_view
+        await pilot.press("space")
+        await pilot.pause()
+        assert screen.text_view.scroll_offset.y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert screen.text_view.scroll_offset.y == 0
+        await pilot.press("h")
+        assert app.focused is screen.article_list
+
+
+@sync
+async def test_sort_cycles_and_keeps_the_article(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("j")
+        chosen = screen.article_list.article
+        orders = []
+        for _ in range(3):
+            await pilot.press("o")
+            await pilot.pause()
+            orders.append(screen.sort_key)
+            assert screen.article_list.article is chosen
+        assert sorted(orders) == ["date", "outlet", "title"]
+        titles = [a.display_title.casefold() for a in screen.article_list.rows]
+        assert screen.sort_key != "title" or titles == sorted(titles)
+
+
+@sync
+async def test_mark_sets_the_apps_marked_article(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("m")
+        assert app.marked is app.main_screen.article_list.article
+        await pilot.press("m")
+        assert app.marked is None
+
+
+@sync
+async def test_help_opens_and_closes(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+
+
+@sync
+async def test_q_quits(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+@sync
+async def test_narrow_terminal_stacks_list_over_text(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        assert screen.has_class("-narrow")
+        lst, view = screen.article_list.region, screen.text_view.region
+        assert lst.height >= 3 and view.height >= 5
+        assert lst.bottom <= view.y  # stacked, not side by side
+        assert view.width >= 70
+
+
+@sync
+async def test_skipped_files_are_reported_not_fatal(tmp_path: Path) -> None:
+    folder = fruit_corpus(tmp_path / "c")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    app = make_app([folder, tmp_path / "missing"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        assert "2 skipped" in app.sub_title
+        messages = [n.message for n in app._notifications]
+        assert any("empty.txt" in m for m in messages)
+        assert len(app.main_screen.article_list.rows) == 4
+
+
+@sync
+async def test_a_loader_crash_leaves_the_app_running(tmp_path: Path, monkeypatch) -> None:
+    import newsreader.tui.app as app_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app_module, "load_corpus", broken)
+    app = make_app([tmp_path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        assert app.is_running
+        assert any("disk on fire" in n.message for n in app._notifications)
+        await pilot.press("j", "enter", "slash", "x")  # keys on an empty reader do not crash
+        await settle(pilot, app)
+
+
+@sync
+async def test_command_palette_lists_actions_and_articles(tmp_path: Path) -> None:
+    from newsreader.tui.commands import ReaderCommands
+
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        provider = ReaderCommands(app.screen)
+        found = [hit.text async for hit in provider.discover()]
+        assert "Reader: Search" in found and "App: Quit" in found
+        hits = [hit async for hit in provider.search("cherry festival")]
+        opener = next(h for h in hits if h.text == "Article: open Cherry festival returns")
+        opener.command()
+        await pilot.pause()
+        assert app.main_screen.text_view.article.display_title == "Cherry festival returns"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen is not app.main_screen  # the palette opened

@@ -1,0 +1,107 @@
+"""Pilot tests of the search view: narrowing, opening a hit, n/N, Esc restoring the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader_helpers import fruit_corpus, settle, sync, wait_loaded
+
+from newsreader.tui.app import make_app
+
+
+def result_titles(app) -> set[str]:
+    return {h.article.display_title for h in app.main_screen.search_panel.results.hits}
+
+
+@sync
+async def test_typing_narrows_the_results(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"apple")
+        await settle(pilot, app)
+        broad = result_titles(app)
+        assert {"Apple harvest starts early", "Cherry festival returns"} <= broad
+        await pilot.press(*" harvest")
+        await settle(pilot, app)
+        narrow = result_titles(app)
+        assert "Apple harvest starts early" in narrow and narrow < broad
+        results = app.main_screen.search_panel.results
+        assert results.hits[0].article.display_title == "Apple harvest starts early"
+        status = str(app.main_screen.query_one("#search-status").render())
+        assert f"in {len(narrow)} article" in status
+
+
+@sync
+async def test_typo_finds_all_seed_articles() -> None:
+    app = make_app([])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"tencent meting")
+        await settle(pilot, app)
+        assert len({id(h.article) for h in app.main_screen.search_panel.results.hits}) == 5
+
+
+@sync
+async def test_enter_on_a_hit_scrolls_to_it_and_n_moves_on(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("slash", *"zeppelin")
+        await settle(pilot, app)
+        assert result_titles(app) == {"Weather diary for the whole season"}
+        await pilot.press("enter")
+        await pilot.pause()
+        view = screen.text_view
+        assert app.focused is view
+        assert view.scroll_offset.y > 20  # the word is ~80 paragraphs down
+        assert "zeppelin" in view.visible_text()
+        first = view._current_hit
+        text = view.article.text
+        spans = screen._spans
+        assert len(spans) == 3 and all(text[s:e].lower() == "zeppelin" for s, e in spans)
+        await pilot.press("n")
+        assert view._current_hit == (first + 1) % 3
+        await pilot.press("N", "N")
+        assert view._current_hit == (first + 2) % 3
+        # The highlighted characters on screen are exactly the hit's.
+        y = view.line_of(view._hits[view._current_hit][0]) - round(view.scroll_offset.y)
+        strip = view.render_line(y)
+        hit_style = view.get_component_rich_style("article-view--current-hit")
+        marked = "".join(
+            seg.text
+            for seg in strip
+            if seg.style and seg.style.bgcolor and seg.style.bgcolor == hit_style.bgcolor
+        )
+        assert marked.lower() == "zeppelin"
+
+
+@sync
+async def test_escape_closes_search_and_restores_the_list(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("slash", *"banana")
+        await settle(pilot, app)
+        assert screen.searching
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not screen.searching
+        assert app.focused is screen.article_list
+        assert screen.query_one("#articles").display
+        assert screen.text_view._hits == []
+
+
+@sync
+async def test_stale_results_are_dropped(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("slash", *"cherry")
+        await settle(pilot, app)
+        banana = [h for h in app.index.search("banana")]
+        screen._apply_hits("banana", banana)  # a late answer to an older query
+        assert result_titles(app) == {"Cherry festival returns"}

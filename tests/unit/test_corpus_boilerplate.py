@@ -1,0 +1,172 @@
+"""Boilerplate: page furniture flagged (and kept), real article paragraphs never flagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsreader.corpus import load_article, load_corpus, parse_text
+from newsreader.corpus.boilerplate import furniture_line
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD = ROOT.parent / "shared" / "reference" / "seeds-gold.json"
+FIXTURES = ROOT / "tests" / "fixtures" / "corpus"
+
+
+def _gold() -> dict:
+    if not GOLD.exists():
+        pytest.skip("../shared/reference/seeds-gold.json is not beside the project")
+    return json.loads(GOLD.read_text())["boilerplate"]
+
+
+def _lines(article, flagged: bool) -> list[str]:
+    return [
+        article.text[p.start : p.end].lstrip("• ")
+        for p in article.paragraphs
+        if p.boilerplate is flagged
+    ]
+
+
+def test_every_gold_boilerplate_line_is_flagged(seeds_dir: Path) -> None:
+    gold = _gold()
+    for article in load_corpus([seeds_dir]).articles:
+        flagged = set(_lines(article, True))
+        missing = set(gold.get(article.path.name, [])) - flagged
+        assert not missing, f"{article.path.name}: {missing}"
+
+
+def test_no_real_seed_paragraph_is_flagged(seeds_dir: Path) -> None:
+    """Flagged lines are gold lines, or sit in a link list after a gold "Related" marker."""
+    gold = _gold()
+    for article in load_corpus([seeds_dir]).articles:
+        allowed = set(gold.get(article.path.name, []))
+        texts = [article.text[p.start : p.end].lstrip("• ") for p in article.paragraphs]
+        markers = [i for i, t in enumerate(texts) if t in allowed and t.startswith("Related")]
+        if markers:
+            allowed |= set(texts[markers[0] :])
+        extra = set(_lines(article, True)) - allowed
+        assert not extra, f"{article.path.name}: {extra}"
+
+
+def test_boilerplate_stays_in_the_text(seeds_dir: Path) -> None:
+    for article in load_corpus([seeds_dir]).articles:
+        raw = (seeds_dir / article.path.name).read_text(encoding="utf-8")
+        assert article.text == raw.replace("\r\n", "\n")
+
+
+def test_furniture_fixture() -> None:
+    article = load_article(FIXTURES / "furniture.txt")
+    assert _lines(article, True) == [
+        "Share on Facebook Share on Twitter Email",
+        "Advertisement",
+        "Read more: How to prepare your home for a winter storm",
+        "Shares 1.2K",
+        "Most Read",
+        "Council votes to close library branches",
+        "Teenager wins national spelling contest",
+        "Local bakery celebrates 100 years",
+    ]
+    assert _lines(article, False)[0] == "Storm knocks out power to 200,000 homes"
+    assert len(_lines(article, False)) == 4
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ap_dateline.txt", "reuters_dateline.txt", "no_metadata.txt", "page.html", "pipe_byline.md"],
+)
+def test_plain_articles_have_no_boilerplate(name: str) -> None:
+    assert _lines(load_article(FIXTURES / name), True) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "omniture",
+        "LIKE 3",
+        "12 Comments",
+        "Related Stories:",
+        "See also: Acme and Beta forge a partnership to boost tourism",
+        "NYSE:ACME NASDAQ:BETA",
+        "(NASDAQ: ACME)",
+        "— Jane Doe (@janedoe) March 3, 2021",
+        "Subscribe to our newsletter",
+        "  • Follow us on Twitter",
+        "Advertisement",
+        "Share this article",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tencent",
+        "Source: Acme Corp.",
+        "By Jane Doe | March 3, 2021",
+        "The council meets again on Monday.",
+        "Related companies rose 3% on Monday after the news.",
+        '"We will follow the rules," she said.',
+        "2020-04-01 14:26",
+    ],
+)
+def test_article_lines_are_not_furniture(line: str) -> None:
+    assert not furniture_line(line)
+
+
+def test_label_lines_at_the_end_are_flagged_but_not_in_the_middle() -> None:
+    text = (
+        "Headline here\n\nA real paragraph.\n\nMarket Watch\n\nAnother real paragraph.\n\n"
+        "Editorial standards\n"
+    )
+    article = parse_text(text, Path("/tmp/a.txt"))
+    assert _lines(article, True) == ["Editorial standards"]
+
+
+def test_back_to_back_duplicates_are_flagged() -> None:
+    text = (
+        "Headline here\n\nA real paragraph.\n\nSome Link Title Here\nSome Link Title Here\n\n"
+        "A closing paragraph.\n"
+    )
+    article = parse_text(text, Path("/tmp/a.txt"))
+    assert _lines(article, True) == ["Some Link Title Here", "Some Link Title Here"]
+
+
+def test_lines_repeated_across_articles_are_flagged(tmp_path: Path) -> None:
+    for i in range(4):
+        (tmp_path / f"a{i}.txt").write_text(
+            f"Headline number {i} for a story\n\nBody paragraph {i} says something new.\n\n"
+            "Daily Planet Morning Briefing\n\nAnother body paragraph ends the story.\n"
+        )
+    (tmp_path / "other.txt").write_text(
+        "Different headline\n\nDaily Planet Morning Briefing is quoted.\n"
+    )
+    corpus = load_corpus([tmp_path])
+    for article in corpus.articles:
+        flagged = _lines(article, True)
+        if article.path.name == "other.txt":
+            assert flagged == []
+        else:
+            assert flagged == ["Daily Planet Morning Briefing"]
+
+
+def test_repeated_bylines_and_dates_are_metadata_not_furniture(tmp_path: Path) -> None:
+    for i in range(4):
+        (tmp_path / f"a{i}.txt").write_text(
+            f"Headline number {i} for a story\nBy Jane Doe\n2021-03-05\n\nBody {i} is here.\n"
+        )
+    for article in load_corpus([tmp_path]).articles:
+        assert _lines(article, True) == []
+        assert (article.byline, article.date) == ("Jane Doe", "2021-03-05")
+
+
+def test_repeated_sentences_across_articles_are_reuse_not_furniture(tmp_path: Path) -> None:
+    for i in range(4):
+        (tmp_path / f"a{i}.txt").write_text(
+            f"Headline number {i}\n\nThe company said sales rose.\n\nBody {i} differs here.\n"
+        )
+    for article in load_corpus([tmp_path]).articles:
+        assert _lines(article, True) == []

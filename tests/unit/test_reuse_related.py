@@ -1,0 +1,75 @@
+"""The corpus view: ranking, duplicates, dates as tie-breaker, progress and cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from newsreader.corpus import Corpus, parse_text
+from newsreader.reuse import Cancelled, RelatedIndex, compare_articles, related
+
+STORY = (
+    "Heavy rain caused rivers to burst their banks across the northern province, forcing "
+    "residents to leave their homes, local officials said.\n\n"
+    "Emergency crews used boats to rescue families trapped on rooftops in several villages."
+)
+OTHER = (
+    "The central bank raised interest rates by a quarter point, citing stubborn inflation in "
+    "services and a tight labour market.\n\n"
+    "Analysts expect one more increase before the end of the year."
+)
+FOLLOW_UP = (
+    "Rivers burst their banks again in the northern province as rescue crews with boats "
+    "reached villages cut off by the floods."
+)
+
+
+def corpus(*texts: tuple[str, str, str | None]) -> Corpus:
+    arts = []
+    for name, text, date in texts:
+        art = parse_text(text, Path("/corpus") / name)
+        art.date = date
+        arts.append(art)
+    return Corpus(arts)
+
+
+def test_duplicate_is_top_with_score_one() -> None:
+    c = corpus(("a", STORY, None), ("b", OTHER, None), ("c", STORY, None), ("d", FOLLOW_UP, None))
+    index = RelatedIndex.build(c)
+    top = index.related(c.articles[0], top=3)
+    assert top[0].article.path.name == "c" and top[0].score == pytest.approx(1.0, abs=1e-3)
+    assert top[0].shared_chars > 0.9 * len(STORY)
+    # the follow-up on the same floods ranks above the unrelated story
+    assert [r.article.path.name for r in top][:2] == ["c", "d"]
+    assert all(0.0 <= r.score <= 1.0 for r in top)
+
+
+def test_equal_scores_prefer_the_closest_date() -> None:
+    c = corpus(
+        ("today", STORY, "2024-05-02"),
+        ("far", STORY, "2023-01-01"),
+        ("near", STORY, "2024-05-01"),
+    )
+    top = RelatedIndex.build(c).related(c.articles[0], top=2)
+    assert [r.article.path.name for r in top] == ["near", "far"]
+
+
+def test_related_for_every_article_with_progress() -> None:
+    c = corpus(("a", STORY, None), ("b", OTHER, None), ("c", FOLLOW_UP, None))
+    seen = []
+    results = related(c, top=5, progress=lambda done, total: seen.append((done, total)))
+    assert [a.path.name for a, _ in results] == ["a", "b", "c"]
+    assert all(a not in [r.article for r in rel] for a, rel in results)
+    assert seen[-1] == (3, 3)
+
+
+def test_cancel_stops_work() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    c = corpus(("a", STORY, None), ("b", STORY, None))
+    with pytest.raises(Cancelled):
+        RelatedIndex.build(c, cancel=cancel)
+    with pytest.raises(Cancelled):
+        compare_articles(c.articles[0], c.articles[1], cancel=cancel)
