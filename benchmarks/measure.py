@@ -1,10 +1,11 @@
 """One benchmark phase on one corpus, in its own process so peak RSS is that phase's alone.
 
-    python benchmarks/measure.py cold|warm CORPUS_DIR OUT_JSON
+    python benchmarks/measure.py cold|warm|plain CORPUS_DIR OUT_JSON
 
 `cold`: load (empty cache) -> search index -> typed-query latencies -> compare on the benchmark
 pairs -> related for the whole corpus; writes the paragraphs (for fzf) and the pairs (for
 text-matcher) beside OUT_JSON. `warm`: load again from the cache, then the search index.
+`plain`: `newsreader.corpus.load_corpus` alone (no cache, no worker processes), for reference.
 Anything not built yet in newsreader is reported as {"error": "..."} and shows as n/a.
 """
 
@@ -42,16 +43,23 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def cpu_time() -> float:
+    """CPU seconds of this process and of its finished children (the parse workers)."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def timed(out: dict, name: str, fn: Callable[[], object]) -> object | None:
     """Run fn, store its wall time (or the reason it could not run) under `name`."""
     gc.collect()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_time()
     try:
         result = fn()
     except Exception as e:  # the API may not exist yet: n/a, not a crash
         out[name] = {"error": f"{type(e).__name__}: {e}"[:200]}
         return None
-    out[name] = {"s": time.perf_counter() - t, "rss_mb": rss_mb()}
+    # CPU time beside wall time: the machine is shared, and CPU time barely depends on that.
+    out[name] = {"s": time.perf_counter() - t, "cpu": cpu_time() - c, "rss_mb": rss_mb()}
     return result
 
 
@@ -60,7 +68,11 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def load(articles: Path) -> object:
+def load(articles: Path, phase: str) -> object:
+    if phase == "plain":
+        from newsreader.corpus import load_corpus
+
+        return load_corpus([articles])
     from newsreader.store.cache import load_corpus_cached
 
     return load_corpus_cached([articles])
@@ -89,19 +101,31 @@ def pairs_for(corpus_dir: Path, corpus: object) -> list[tuple[object, object]]:
 
 
 def run_search(out: dict, index: object) -> None:
-    lat = []
+    lat, cpu = [], []
     for q in QUERIES:
         for k in range(1, len(q) + 1):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.thread_time()
             index.search(q[:k])
             lat.append(time.perf_counter() - t)
-    out["search"] = {"p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "max": max(lat), "n": len(lat)}
+            cpu.append(time.thread_time() - c)
+    out["search"] = {
+        "p50": pct(lat, 0.5),
+        "p95": pct(lat, 0.95),
+        "max": max(lat),
+        "n": len(lat),
+        "cpu_p50": pct(cpu, 0.5),
+        "cpu_p95": pct(cpu, 0.95),
+    }
 
 
 def run_compare(out: dict, pairs: list) -> None:
     from newsreader.reuse import compare_articles
 
     lat, found = [], 0
+    # The first call pays one-time setup (lexicons, imports): reported apart, not in the spread.
+    t = time.perf_counter()
+    compare_articles(*pairs[-1])
+    first = time.perf_counter() - t
     for a, b in pairs:
         t = time.perf_counter()
         c = compare_articles(a, b)
@@ -114,6 +138,7 @@ def run_compare(out: dict, pairs: list) -> None:
         "total": sum(lat),
         "n": len(lat),
         "found": found,
+        "first": first,
     }
 
 
@@ -121,7 +146,7 @@ def run_related(out: dict, corpus: object, corpus_dir: Path) -> None:
     """Related for every article; recall = derived articles whose source is in their top 10."""
     from newsreader import reuse
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     if hasattr(reuse, "RelatedIndex"):
         index = reuse.RelatedIndex.build(corpus)
         built = time.perf_counter() - t
@@ -136,6 +161,7 @@ def run_related(out: dict, corpus: object, corpus_dir: Path) -> None:
     hits = sum(root / m["sources"][0] in rel.get(root / m["path"], ()) for m in manifest)
     out["related"] = {
         "s": total,
+        "cpu": time.process_time() - c,
         "build_s": built,
         "recall10": hits / max(1, len(manifest)),
         "rss_mb": rss_mb(),
@@ -159,11 +185,18 @@ def main() -> None:
     import newsreader.store.cache  # noqa: F401
 
     out["import_s"] = time.perf_counter() - t
-    corpus = timed(out, "load", lambda: load(articles))
+    from newsreader.store.cachefile import fingerprint
+
+    out["loader_fingerprint"] = fingerprint()
+    corpus = timed(out, "load", lambda: load(articles, phase))
     if corpus is None:
         out_path.write_text(json.dumps(out))
         return
     out["articles"] = len(corpus.articles)
+    if phase == "plain":
+        out["peak_rss_mb"] = peak_rss_mb()
+        out_path.write_text(json.dumps(out))
+        return
     out["paragraphs"] = sum(len(a.paragraphs) for a in corpus.articles)
     index = timed(out, "index", lambda: build_index(corpus))
     if phase == "cold":
@@ -181,6 +214,8 @@ def main() -> None:
         guarded(out, "compare", lambda: run_compare(out, pairs))
         guarded(out, "related", lambda: run_related(out, corpus, corpus_dir))
     out["peak_rss_mb"] = peak_rss_mb()
+    # Worker processes of the cold load (parse_pool), measured apart.
+    out["children_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out_path.write_text(json.dumps(out))
 
 

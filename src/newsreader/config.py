@@ -61,7 +61,7 @@ class Config:
     """The effective settings: the file's values where valid, defaults elsewhere."""
 
     theme: str = "textual-dark"
-    hide_boilerplate: bool = True
+    hide_boilerplate: bool = False
     default_paths: list[str] = field(default_factory=list)
     # binding id -> comma-separated keys, for `App.set_keymap` (ids are checked by the TUI).
     keys: dict[str, str] = field(default_factory=dict)
@@ -227,8 +227,9 @@ DEFAULT_FILE = f"""\
 #   light: {", ".join(LIGHT_THEMES)}
 # theme = "textual-dark"
 
-# Hide navigation, share buttons and other boilerplate lines in the reader.
-# hide_boilerplate = true
+# Hide navigation, share buttons and other boilerplate lines in the reader
+# (they are shown dimmed otherwise; `b` toggles while reading).
+# hide_boilerplate = false
 
 # Article order in the list: "date", "outlet" or "title".
 # sort = "date"

@@ -167,6 +167,8 @@ def test_pane_renders_gutter_and_text() -> None:
         app = FixedCompareApp()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
             pane = app.screen.query_one("#pane-a", ComparePane)
             text = pane.visible_text()
             assert "C The city council approved" in text
@@ -185,7 +187,32 @@ def test_pane_renders_gutter_and_text() -> None:
 def test_snapshot_compare_view(snap_compare) -> None:
     async def step(pilot) -> None:
         await pilot.pause()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause()
         await pilot.press("n", "n", "enter")
         await pilot.pause()
 
     assert snap_compare(FixedCompareApp(), terminal_size=(120, 40), run_before=step)
+
+
+def test_clicking_a_passage_makes_it_current() -> None:
+    async def run() -> None:
+        app = FixedCompareApp()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            pane = screen.query_one("#pane-b", ComparePane)
+            line = pane.passage_line(1)
+            assert line is not None
+            # Content starts after the pane's left padding; the text after the 2-cell gutter.
+            await pilot.click(pane, offset=(1 + 2 + 5, line))
+            await pilot.pause()
+            assert screen.current == 1
+            assert screen.query_one("#detail", Static).display
+            await pilot.click(pane, offset=(1 + 2 + 5, line + 2))  # a blank line: no change
+            await pilot.pause()
+            assert screen.current == 1
+
+    asyncio.run(run())

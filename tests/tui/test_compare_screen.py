@@ -107,6 +107,7 @@ def test_scrolling_one_pane_brings_the_other_along(seeds: list[Article]) -> None
                 await pilot.press("down")
             await pilot.pause()
             assert a.top_line == 12
+            assert b.top_line > 0, "the other pane followed"
             index = a.passage_at(a.top_line)
             assert index is not None
             assert _row(a, index) == _row(b, index) or b.top_line in (0, round(b.max_scroll_y))
@@ -151,5 +152,26 @@ def test_engine_failure_is_reported(seeds: list[Article], monkeypatch: pytest.Mo
             assert any("engine exploded" in m for m in messages)
             assert "failed" in app.screen.pane_a.visible_text()
             await pilot.press("n", "s", "enter")  # nothing to step through: no crash
+
+    asyncio.run(run())
+
+
+def test_swap_keeps_the_current_pair_aligned(seeds: list[Article]) -> None:
+    async def run() -> None:
+        app = CompareApp(seeds[1], seeds[2])
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await _ready(pilot)
+            await pilot.press("n", "n", "n")
+            await pilot.pause()
+            rows_before = (_row(screen.pane_a, screen.current), _row(screen.pane_b, screen.current))
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.pause()
+            a, b = screen.pane_a, screen.pane_b
+            rows_after = (_row(a, screen.current), _row(b, screen.current))
+            assert rows_after[0] is not None and 0 <= rows_after[0] < a.size.height
+            assert rows_after[1] is not None and 0 <= rows_after[1] < b.size.height
+            if rows_before[0] == rows_before[1]:
+                assert rows_after[0] == rows_after[1]
 
     asyncio.run(run())

@@ -9,6 +9,7 @@ from reader_helpers import fruit_corpus, settle, sync, wait_loaded
 from newsreader.corpus import load_corpus
 from newsreader.tui.app import make_app
 from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.article_list import MARK
 
 
 @sync
@@ -87,10 +88,15 @@ async def test_mark_sets_the_apps_marked_article(tmp_path: Path) -> None:
     app = make_app([fruit_corpus(tmp_path / "c")])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
+        articles = app.main_screen.article_list
         await pilot.press("m")
-        assert app.marked is app.main_screen.article_list.article
+        assert app.marked is articles.article
+        await pilot.pause()
+        assert articles.row_text(articles.article, 80).plain.startswith(MARK)
         await pilot.press("m")
+        await pilot.pause()
         assert app.marked is None
+        assert not articles.row_text(articles.article, 80).plain.startswith(MARK)
 
 
 @sync
@@ -150,7 +156,7 @@ async def test_a_loader_crash_leaves_the_app_running(tmp_path: Path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(app_module, "load_corpus", broken)
+    monkeypatch.setattr(app_module, "read_corpus", broken)
     app = make_app([tmp_path])
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)
@@ -168,8 +174,12 @@ async def test_command_palette_lists_actions_and_articles(tmp_path: Path) -> Non
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         provider = ReaderCommands(app.screen)
-        found = [hit.text async for hit in provider.discover()]
+        found = {hit.text: hit async for hit in provider.discover()}
         assert "Reader: Search" in found and "App: Quit" in found
+        before = app.main_screen.sort_key
+        found["Reader: Sort"].command()
+        await settle(pilot, app)
+        assert app.main_screen.sort_key != before
         hits = [hit async for hit in provider.search("cherry festival")]
         opener = next(h for h in hits if h.text == "Article: open Cherry festival returns")
         opener.command()
@@ -178,3 +188,67 @@ async def test_command_palette_lists_actions_and_articles(tmp_path: Path) -> Non
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen is not app.main_screen  # the palette opened
+
+
+@sync
+async def test_c_opens_the_picker_and_marked_pairs_compare_directly(tmp_path: Path) -> None:
+    import pytest
+
+    picker = pytest.importorskip("newsreader.tui.screens.compare_picker")
+    compare = pytest.importorskip("newsreader.tui.screens.compare")
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, picker.ComparePicker)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        await pilot.press("m", "j", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, compare.CompareScreen)
+
+
+@sync
+async def test_mouse_and_tab(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.click("#articles", offset=(5, 2))
+        await pilot.pause()
+        assert screen.article_list.cursor == 2
+        assert screen.text_view.article is screen.article_list.rows[2]
+        await pilot.press("tab")
+        assert app.focused is screen.text_view
+        await pilot.press("tab")
+        assert app.focused is screen.article_list
+
+
+@sync
+async def test_b_hides_and_shows_boilerplate(tmp_path: Path) -> None:
+    from newsreader.corpus import Article, Paragraph
+
+    text = "A title\n\nThe real news.\n\nShare this article"
+    article = Article(
+        path=tmp_path / "x.txt",
+        text=text,
+        title="A title",
+        title_span=(0, 7),
+        paragraphs=[Paragraph(0, 7), Paragraph(9, 23), Paragraph(25, len(text), boilerplate=True)],
+    )
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        view = app.main_screen.text_view
+        view.show_article(article)
+        await pilot.pause()
+        assert "Share this article" in view.visible_text()
+        await pilot.press("b")
+        await pilot.pause()
+        assert view.hide_boilerplate and "Share this article" not in view.visible_text()
+        assert "The real news." in view.visible_text()
+        await pilot.press("b")
+        await pilot.pause()
+        assert "Share this article" in view.visible_text()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from newsreader.corpus import Article, Paragraph, Sentence
@@ -99,3 +102,28 @@ def test_a_megabyte_article_lays_out_in_one_quick_pass() -> None:
     # Not a timing test (the suite runs on slow CI too): a generous bound that only catches a
     # quadratic regression.
     assert elapsed < 10, elapsed
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(min_size=1, max_size=300),
+    cuts=st.lists(st.integers(min_value=-5, max_value=320), max_size=12),
+    width=st.integers(min_value=1, max_value=90),
+)
+def test_any_text_and_any_paragraph_offsets_lay_out(text: str, cuts: list[int], width: int) -> None:
+    """Whatever the loader hands over (even bad offsets), layout works and maps back exactly."""
+    bounds = sorted(cuts)
+    paras = [
+        Paragraph(a, b, boilerplate=i % 3 == 0, sentences=(Sentence(a, (a + b) // 2),))
+        for i, (a, b) in enumerate(itertools.pairwise(bounds))
+    ]
+    doc = build_document(article(text, paras))
+    for line in wrap_document(doc, width):
+        assert 0 <= line.start <= line.end <= len(doc.text)
+        assert cell_len(doc.text[line.start : line.end].rstrip()) <= max(width, 2)
+    for a_start, a_end, _ in doc.segments:
+        for offset in range(a_start, a_end):
+            shown = doc.to_display(offset)
+            original = text[offset]
+            if original.isprintable() and not original.isspace():
+                assert doc.text[shown] == original

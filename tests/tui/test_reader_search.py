@@ -105,3 +105,20 @@ async def test_stale_results_are_dropped(tmp_path: Path) -> None:
         banana = [h for h in app.index.search("banana")]
         screen._apply_hits("banana", banana)  # a late answer to an older query
         assert result_titles(app) == {"Cherry festival returns"}
+
+
+@sync
+async def test_reopening_search_brings_back_the_query(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        await pilot.press("slash", *"cherry")
+        await settle(pilot, app)
+        await pilot.press("escape", "slash")
+        await settle(pilot, app)
+        assert result_titles(app) == {"Cherry festival returns"}
+        await pilot.press(*"banana")  # the old query was selected: typing replaces it
+        await settle(pilot, app)
+        assert screen.search_panel.input.value == "banana"
+        assert result_titles(app) == {"Banana prices fall"}

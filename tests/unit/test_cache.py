@@ -12,7 +12,7 @@ import pytest
 
 from newsreader.corpus import load_corpus
 from newsreader.corpus import loader as corpus_loader
-from newsreader.store import cachefile
+from newsreader.store import cache, cachefile, parse_pool
 from newsreader.store.cache import cache_file_for, load_corpus_cached
 
 
@@ -258,3 +258,101 @@ def test_damaged_saved_pass_result_falls_back(folder: Path) -> None:
     assert order
     cachefile.write_cache(file, entries, (order, {order[0]: ("not", "an", "article")}))
     same(load_corpus_cached([folder]), expected)
+
+
+def test_worker_processes_give_the_same_corpus(
+    folder: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_pool, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parse_pool, "CHUNK", 2)
+    monkeypatch.setattr(parse_pool, "worker_count", lambda: 2)
+    used: list[int] = []
+    real = parse_pool._in_workers
+
+    def spy(files, n, cancel):
+        used.append(len(files))
+        yield from real(files, n, cancel)
+
+    monkeypatch.setattr(parse_pool, "_in_workers", spy)
+    paths = [folder, seeds_dir]
+    same(load_corpus_cached(paths), load_corpus(paths))
+    assert used, "the pool was used"
+    same(load_corpus_cached(paths), load_corpus(paths))
+
+
+def test_failing_pool_falls_back_in_process(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_pool, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parse_pool, "worker_count", lambda: 2)
+
+    def broken(files, n, cancel):
+        yield 0, parse_pool.parse_one(files[0]), None
+        raise OSError("no processes allowed here")
+
+    monkeypatch.setattr(parse_pool, "_in_workers", broken)
+    same(load_corpus_cached([folder]), load_corpus([folder]))
+
+
+def test_workers_env_turns_the_pool_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSREADER_WORKERS", "1")
+    assert parse_pool.worker_count() == 1
+
+
+def test_cancel_while_workers_parse(
+    folder: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_pool, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parse_pool, "CHUNK", 1)
+    monkeypatch.setattr(parse_pool, "worker_count", lambda: 2)
+    monkeypatch.setattr(cache, "PROGRESS_INTERVAL_S", 0.0)
+    ev = threading.Event()
+    corpus = load_corpus_cached(
+        [folder, seeds_dir], cancel=ev, progress=lambda d, t: d >= 2 and ev.set()
+    )
+    total = len(corpus_loader.iter_files([folder, seeds_dir], []))
+    assert 0 < len(corpus.articles) + len(corpus.skipped) < total
+    assert not cache_file_for([folder, seeds_dir]).exists()
+
+
+def test_concurrent_writers_never_leave_a_broken_file(folder: Path) -> None:
+    load_corpus_cached([folder])
+    file = cache_file_for([folder])
+    entries, final = cachefile.read_cache(file)
+    assert entries
+    stop = threading.Event()
+    seen_bad: list[int] = []
+
+    def writer() -> None:
+        while not stop.is_set():
+            cachefile.write_cache(file, entries, final)
+
+    def reader() -> None:
+        for _ in range(200):
+            got, _ = cachefile.read_cache(file)
+            if got != entries:
+                seen_bad.append(1)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    reader()
+    stop.set()
+    for t in threads:
+        t.join()
+    assert seen_bad == []
+    assert not list(file.parent.glob("*.tmp")), "no temp files left behind"
+
+
+def test_prune_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    for i in range(5):
+        f = tmp_path / f"corpus-{i}.nrc"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "corpus-9.nrc.abc.tmp").write_bytes(b"half")
+    os.utime(tmp_path / "corpus-9.nrc.abc.tmp", (1, 1))
+    (tmp_path / "unrelated.txt").write_text("keep me", encoding="utf-8")
+    cache.prune(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "corpus-3.nrc",
+        "corpus-4.nrc",
+        "unrelated.txt",
+    ]

@@ -56,7 +56,7 @@ def test_theme_list_matches_textual() -> None:
 
 def test_every_value_read() -> None:
     write(
-        'theme = "textual-light"\nhide_boilerplate = false\nsort = "outlet"\n'
+        'theme = "textual-light"\nhide_boilerplate = true\nsort = "outlet"\n'
         'default_paths = ["~/news", "/srv/wire"]\n\n[keys]\ntoggle_read = "m"\n'
         'toggle_star = "s, ctrl+f"\nquit = "question_mark"\n'
     )
@@ -64,7 +64,7 @@ def test_every_value_read() -> None:
     assert errors == []
     assert config == Config(
         theme="textual-light",
-        hide_boilerplate=False,
+        hide_boilerplate=True,
         sort="outlet",
         default_paths=[os.path.expanduser("~/news"), "/srv/wire"],
         keys={"toggle_read": "m", "toggle_star": "s,ctrl+f", "quit": "question_mark"},
@@ -183,7 +183,7 @@ def test_uncommented_default_examples_are_valid() -> None:
 def test_to_toml_round_trips() -> None:
     config = Config(
         theme="solarized-light",
-        hide_boilerplate=False,
+        hide_boilerplate=True,
         default_paths=['/a "quoted" path', "/ü/ñ"],
         keys={"toggle_read": "m", "go.down": "j,down"},
         sort="title",
@@ -205,7 +205,7 @@ def test_cli_prints_effective_config_and_errors(capsys: pytest.CaptureFixture[st
     out, err = capsys.readouterr()
     assert tomllib.loads(out) == {
         "theme": "textual-dark",
-        "hide_boilerplate": True,
+        "hide_boilerplate": False,
         "sort": "outlet",
         "default_paths": [],
         "keys": {},

@@ -117,6 +117,12 @@ def test_article_lines_are_not_furniture(line: str) -> None:
     assert not furniture_line(line)
 
 
+def test_adversarial_lines_stay_fast() -> None:
+    # Shapes that make naive nested-quantifier patterns backtrack exponentially.
+    for line in ["AB:CDEFGHIJ" * 27 + "!", "Ab:C" * 70 + "!", "Aa Aa Aa:AAAA" * 20 + "!"]:
+        furniture_line(line[:299])  # must return at once; a regression hangs this test
+
+
 def test_label_lines_at_the_end_are_flagged_but_not_in_the_middle() -> None:
     text = (
         "Headline here\n\nA real paragraph.\n\nMarket Watch\n\nAnother real paragraph.\n\n"

@@ -96,7 +96,7 @@ def test_progress_and_cancel(tmp_path: Path) -> None:
 
 def test_html_is_extracted_by_suffix_or_by_sniffing(tmp_path: Path) -> None:
     page = (
-        "<!DOCTYPE html><html><head><title>Page title here</title></head>"
+        "<!DOCTYPE html><html><head><title>Page title here | Site</title></head>"
         "<body><nav>Menu</nav><p>Body text.</p></body></html>"
     )
     (tmp_path / "page.txt").write_text(page)
@@ -111,6 +111,7 @@ def test_html_offsets_are_into_the_extracted_text(tmp_path: Path) -> None:
     article = load_article(html)
     assert "tracking" not in article.text and "Most read" not in article.text
     assert "All rights reserved" not in article.text and "Subscribe" not in article.text
+    assert "Share on Facebook" not in article.text and "Ferry fares" not in article.text
     for p in article.paragraphs:
         assert article.text[p.start : p.end].strip() == article.text[p.start : p.end]
     first_body = article.text[article.paragraphs[2].start : article.paragraphs[2].end]
@@ -127,3 +128,28 @@ def test_html_page_without_text_is_skipped(tmp_path: Path) -> None:
 def test_encoding_is_recorded(tmp_path: Path) -> None:
     (tmp_path / "u16.txt").write_bytes(GOOD.encode("utf-16"))
     assert load_article(tmp_path / "u16.txt").encoding == "utf-16"
+
+
+def test_article_header_is_kept_but_page_header_dropped(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text(
+        "<html><head><title>Big news today - The Paper</title></head><body>"
+        "<header><div class=logo>The Paper</div><nav>Home</nav></header>"
+        "<article><header><h1>Big news today</h1><p>By Jo Roe</p></header>"
+        "<p>Text one is here.</p></article></body></html>"
+    )
+    article = load_article(tmp_path / "p.html")
+    assert article.text == "Big news today\n\nBy Jo Roe\n\nText one is here."
+    assert (article.title, article.byline, article.title_span) == (
+        "Big news today",
+        "Jo Roe",
+        (0, 14),
+    )
+
+
+def test_furniture_classes_are_dropped_but_body_classes_ignored(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text(
+        '<html><body class="has-sidebar single"><div class="share-bar">Share</div>'
+        '<div class="story"><p>Text one is here.</p><div id="related_links">Other</div></div>'
+        '<div class="ad"><div class="ad"><div class="ad">Buy</div></div></div></body></html>'
+    )
+    assert load_article(tmp_path / "p.html").text == "Text one is here."

@@ -58,6 +58,8 @@ def test_abbreviations_decimals_currency_and_initials_do_not_split() -> None:
 def test_urls_and_dotted_names_do_not_split() -> None:
     assert len(sentences("See www.example.com or ASP.NET today.Then we left.")) == 2
     assert len(sentences("Shares of U.S.Steel rose.")) == 1
+    assert len(sentences("Tencent (00700.HK) and the UN agreed.")) == 1
+    assert len(sentences("It grew in 2020.The firm said so.")) == 2
     assert len(sentences("He lives at No. 10 Downing Street. Vol. 3 is out.")) == 2
     assert sentences("Visit un75.online today.") == ["Visit un75.online today."]
 

@@ -148,3 +148,52 @@ def test_normalisation_rules() -> None:
     # offsets point into the original text, even for curly quotes and brackets
     text = "“[honoured]” guests"
     assert [text[t.start : t.end] for t in tokenize(text)] == ["honoured", "guests"]
+
+
+PARAPHRASES = [
+    (
+        "The company said its third-quarter profit rose 12 percent on strong sales of phones.",
+        "Strong phone sales lifted the company's third-quarter profit by 12 percent, it said.",
+    ),
+    (
+        "The hurricane destroyed hundreds of homes along the coast and left thousands without "
+        "electricity.",
+        "Hundreds of coastal homes were destroyed by the hurricane, which left thousands without "
+        "power.",
+    ),
+]
+SAME_TOPIC_OTHER_STATEMENT = [
+    (
+        "The company said its third-quarter profit rose 12 percent on strong sales.",
+        "The company said it would cut 500 jobs in the fourth quarter as sales slowed.",
+    ),
+    (
+        "Police arrested two men on Saturday after the robbery.",
+        "Police released two men on Saturday without charge, a spokesman said.",
+    ),
+]
+
+
+def test_paraphrased_sentences_are_found() -> None:
+    for a, b in PARAPHRASES:
+        assert kinds(compare_texts(a, b)) == ["paraphrase"], (a, b)
+
+
+def test_other_statements_on_the_same_topic_are_not() -> None:
+    for a, b in SAME_TOPIC_OTHER_STATEMENT:
+        assert compare_texts(a, b)["passages"] == [], (a, b)
+
+
+def test_reworded_clause_inside_long_sentences_is_found_alone() -> None:
+    a = (
+        "The service, which started in the capital three years ago, now has over 10 million "
+        "daily active users, according to its annual report published on Monday in Berlin."
+    )
+    b = (
+        "Critics of the city council questioned the cost of the project on Tuesday, while the "
+        "operator said the app was earning over 10m active users."
+    )
+    (p,) = compare_texts(a, b)["passages"]
+    assert p["kind"] == "paraphrase"
+    assert a[p["a_start"] : p["a_end"]] == "now has over 10 million daily active users"
+    assert "critics" not in b[p["b_start"] : p["b_end"]].lower()

@@ -62,7 +62,7 @@ def test_related_for_every_article_with_progress() -> None:
     results = related(c, top=5, progress=lambda done, total: seen.append((done, total)))
     assert [a.path.name for a, _ in results] == ["a", "b", "c"]
     assert all(a not in [r.article for r in rel] for a, rel in results)
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (6, 6) and seen == sorted(seen)
 
 
 def test_cancel_stops_work() -> None:
@@ -73,3 +73,27 @@ def test_cancel_stops_work() -> None:
         RelatedIndex.build(c, cancel=cancel)
     with pytest.raises(Cancelled):
         compare_articles(c.articles[0], c.articles[1], cancel=cancel)
+
+
+def test_copied_sentences_outrank_a_shared_topic() -> None:
+    release = (
+        "Acme Water today announced a new treatment plant that will supply clean drinking water "
+        "to forty thousand households in the eastern valley from next spring.\n\n"
+        "The plant uses solar-powered filtration and was designed with engineers from the "
+        "regional university over two years of field trials."
+    )
+    story = (
+        "Valley residents have waited years for reliable water. Acme Water today announced a new "
+        "treatment plant that will supply clean drinking water to forty thousand households in "
+        "the eastern valley from next spring.\n\n"
+        "Residents complained about shortages and water quality at a valley meeting on Friday."
+    )
+    topic = (
+        "Valley residents complained about water shortages and poor water quality at a crowded "
+        "meeting, where residents said the valley had waited years for reliable water and "
+        "quality checks."
+    )
+    c = corpus(("release", release, None), ("story", story, None), ("topic", topic, None))
+    top = RelatedIndex.build(c).related(c.articles[1], top=2)
+    assert [r.article.path.name for r in top] == ["release", "topic"]
+    assert top[0].shared_chars > 100 and top[1].shared_chars == 0

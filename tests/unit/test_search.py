@@ -214,3 +214,38 @@ def test_typo_in_the_word_being_typed_still_completes():
     assert names(hits) == ["doc0.txt"]
     assert index.articles[0].text[hits[0].start : hits[0].end] == "government"
     assert index.search("govrnme ") == []  # a finished word is not completed
+
+
+def test_giant_article_is_capped_not_stalled():
+    text = "storm over the coast and more storm " * 5000
+    index = make_index(text)
+    assert len(index.search("storm")) == 3  # a few hits per article, not thousands
+    spans = index.find_in_article("storm", index.articles[0])
+    assert len(spans) > 1000 and spans == sorted(spans)
+    assert all(text[a:b] == "storm" for a, b in spans[:50])
+
+
+def test_title_hit_outranks_a_body_hit():
+    filler = "Other news of the day. " * 30
+    body = Article(path=Path("/tmp/body.txt"), text=filler + "A storm is coming.")
+    titled = Article(
+        path=Path("/tmp/title.txt"),
+        text="Storm hits the coast\n\n" + filler,
+        title="Storm hits the coast",
+        title_span=(0, 20),
+    )
+    index = SearchIndex.build([body, titled])
+    hits = index.search("storm")
+    assert [h.article for h in hits] == [titled, body]
+    assert (hits[0].start, hits[0].end) == (0, 5)
+
+
+def test_phrase_found_when_many_articles_have_both_words(monkeypatch):
+    import newsreader.search.index as index_module
+
+    monkeypatch.setattr(index_module, "MIN_DOC_BUDGET", 5)  # scan few articles per query
+    scattered = ["Year after year, one two three four, the end."] * 40
+    index = make_index(*scattered, "It was the year of the flood.")
+    hits = index.search("the year ", limit=2)
+    assert hits[0].article.path.name == "doc40.txt"
+    assert hits[0].article.text[hits[0].start : hits[0].end] == "the year"

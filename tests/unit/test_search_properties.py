@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from newsreader.corpus import parse_text
 from newsreader.search import SearchIndex
 from newsreader.search.tokens import fold_word
+from newsreader.text import clean_for_display
 
 WORDS = ["Café", "cafe", "İstanbul", "ﬁnal", "Straße", "news", "nëws", "北京", "e\u0301t", "UN75"]
 piece = st.one_of(
@@ -36,6 +37,10 @@ def test_hits_and_spans_stay_inside(docs: list[str], query: str):
             assert fold_word(text[hit.start : hit.end])
         for a, b in hit.snippet_highlights:
             assert 0 <= a < b <= len(hit.snippet)
+            if hit.end > hit.start:
+                # Each highlighted word is part of the hit, as displayed.
+                shown = " ".join(clean_for_display(text[hit.start : hit.end]).split())
+                assert hit.snippet[a:b] in shown
     for article in articles:
         spans = index.find_in_article(query, article)
         assert spans == sorted(spans)

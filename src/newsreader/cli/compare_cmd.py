@@ -29,13 +29,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        a = load_article(Path(args.a))
-        b = load_article(Path(args.b))
-    except ArticleError as e:
-        missing = args.a if not Path(args.a).is_file() else args.b
-        return fail(f"cannot read {missing}: {e}")
-    comparison = compare_articles(a, b)
+    articles = []
+    for path in (args.a, args.b):
+        try:
+            articles.append(load_article(Path(path)))
+        except ArticleError as e:
+            return fail(f"cannot read {path}: {e}")
+    comparison = compare_articles(*articles)
     if args.json:
         print_json(comparison.to_json())
         return 0

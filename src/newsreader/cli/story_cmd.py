@@ -70,6 +70,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.matrix not in (None, ORIGINS) and Path(args.matrix).is_dir():
+        # `--matrix FOLDER`: the optional ARTICLE swallowed a PATH; give it back.
+        args.paths = [args.matrix, *args.paths]
+        args.matrix = ORIGINS
     try:
         corpus = load_paths(args.paths)
         article = _find(corpus, args.whats_new) if args.whats_new else None

@@ -85,12 +85,13 @@ def render_matrix(matrix: Matrix) -> Group:
     table = Table(show_lines=False, header_style="bold")
     table.add_column("paragraph of the source", overflow="fold", ratio=3)
     for col in matrix.columns:
-        table.add_column(
+        # A Text header: an outlet or file name is never parsed as Rich markup.
+        header = Text(
             f"{_clean(label(col.article), 18)}\n{col.article.date or 'date ?'}\n"
             f"{col.reused_pct:.0f}% from source",
             justify="center",
-            ratio=1,
         )
+        table.add_column(header, justify="center", ratio=1)
     for row in matrix.rows:
         cells = [Text(_clean(src.text[row.start : row.end], 90))]
         for cell in row.cells:
@@ -110,14 +111,16 @@ def render_novelty(novelty: Novelty) -> Group:
     names = ", ".join(_clean(s.path.name) for s in novelty.sources) or "no sources"
     head.append(f" · {novelty.new_pct:.0f}% new · compared with {names}", style="dim")
     parts: list = [head]
-    for seg in novelty.segments:
+    for group in novelty.blocks():
+        seg = group[0]
         if seg.kind == "copied":
-            kinds = "/".join(seg.passage_kinds)
-            where = len(seg.sources)
+            words = sum(g.words for g in group)
+            kinds = "/".join(sorted({k for g in group for k in g.passage_kinds}))
+            where = len({src for g in group for src in g.sources})
             parts.append(
                 Text(
-                    f"  [… {seg.words} words copied ({kinds}) from "
-                    f"{where} source{'s' if where != 1 else ''} …]",
+                    f"  [… {words} words copied ({kinds}) from {where} "
+                    f"source{'s' if where != 1 else ''}, @{seg.start}–{group[-1].end} …]",
                     style="dim",
                 )
             )

@@ -59,7 +59,10 @@ _CALL_TO_ACTION = re.compile(
     r"twitter|facebook|instagram|linkedin|youtube|tiktok|telegram|weibo|wechat|whatsapp)\b\W*$",
     re.I,
 )
-_TICKERS = re.compile(r"^(?:\(?[A-Za-z][A-Za-z ]{1,14}\s?:\s?[A-Z0-9][A-Z0-9.]{0,9}\)?[\s,;|]*)+$")
+# One ticker token, "HongKong:0700", "(NASDAQ:ACME)"; a line of nothing else is a ticker strip.
+_TICKER = re.compile(r"\(?[A-Za-z]{2,15}:[A-Z0-9][A-Z0-9.]{0,9}\)?")
+_TICKER_GAP = re.compile(r"(?<=:)\s+")
+_TICKER_SPLIT = re.compile(r"[\s,;|]+")
 _TWEET = re.compile(r"^[—–-]{1,2}\s*.{1,100}\(@\w{1,30}\)")
 _TWITTER_LINK = re.compile(r"pic\.twitter\.com/\w+")
 # One to four plain words: letters only, no digits, punctuation, addresses or numbers.
@@ -85,10 +88,16 @@ def furniture_line(line: str) -> bool:
         or _UI_LABEL.match(core)
         or _share_bar(core)
         or _RELATED.match(core)
-        or _TICKERS.match(core)
+        or _ticker_strip(core)
         or (_CALL_TO_ACTION.match(core) and len(core) <= 80)
         or (_LINK_PREFIX.match(core) and len(core.split()) <= 30 and core.count(". ") == 0)
     )
+
+
+def _ticker_strip(core: str) -> bool:
+    # Token by token: one regex over the whole line backtracks exponentially on long input.
+    tokens = [t for t in _TICKER_SPLIT.split(_TICKER_GAP.sub("", core)) if t]
+    return bool(tokens) and all(_TICKER.fullmatch(t) for t in tokens)
 
 
 def _share_bar(core: str) -> bool:

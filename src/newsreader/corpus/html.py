@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _DROP = (
-    "script, style, noscript, template, svg, iframe, nav, header, footer, aside, form, "
+    "script, style, noscript, template, svg, iframe, nav, footer, aside, form, "
     "button, select, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true]"
 )
 _BLOCKS_TEXT = """
@@ -22,10 +22,19 @@ _BLOCKS_TEXT = """
     figcaption table tr caption address hr br body center details summary
 """
 _BLOCKS = frozenset(_BLOCKS_TEXT.split())
-_SNIFF = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<!--)", re.I)
+_SNIFF = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
 _TAGS = re.compile(r"</?(?:p|div|br|span|a|article|h[1-6])[\s/>]", re.I)
 _WS = re.compile(r"[ \u00a0\u200b]+")
 _ANY_WS = re.compile(r"\s+")
+
+
+_FURNITURE_NAMES_TEXT = """
+    share sharing social related recommended comments comment newsletter promo advert ad ads
+    advertisement cookie cookies subscribe subscription breadcrumb breadcrumbs menu sidebar
+    popup modal paywall outbrain taboola
+"""
+_FURNITURE_NAMES = frozenset(_FURNITURE_NAMES_TEXT.split())
+_NAME_SPLIT = re.compile(r"[\s_-]+")
 
 
 @dataclass(slots=True)
@@ -52,6 +61,73 @@ def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
                 if value:
                     return " ".join(value.split())
     return None
+
+
+def _strip_site_name(title: str, site: str | None) -> str:
+    """`Acme wins award | Daily Planet` -> `Acme wins award`: <title> often ends in the site."""
+    for sep in (" | ", " – ", " — ", " - ", " :: "):
+        head, found, tail = title.rpartition(sep)
+        if not found or not head:
+            continue
+        # The site's own name, or a short tail after a longer headline.
+        if tail == site or (len(tail.split()) <= 4 and len(head.split()) >= 2):
+            return head.strip()
+    return title
+
+
+def _decompose_outermost(nodes: list[LexborNode]) -> None:
+    """Remove nodes, skipping those inside another removed node.
+
+    Decomposing frees a whole subtree, so a descendant must never be touched afterwards:
+    first decide (memoised, linear in the tree) which nodes are outermost, then remove.
+    """
+    ids = {n.mem_id for n in nodes}
+    covered: dict[int, bool] = {}  # mem_id -> has an ancestor in `ids`
+    outermost = []
+    for node in nodes:
+        chain, parent, result = [], node.parent, False
+        while parent is not None:
+            mid = parent.mem_id
+            if mid in ids:
+                result = True
+                break
+            if mid in covered:
+                result = covered[mid]
+                break
+            chain.append(mid)
+            parent = parent.parent
+        for mid in chain:
+            covered[mid] = result
+        if not result:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
+
+
+def _protected(tree: LexborHTMLParser) -> set[int]:
+    """mem_ids of the headline and article containers and all their ancestors."""
+    keep: set[int] = set()
+    for node in tree.css("h1, article, main"):
+        while node is not None and node.mem_id not in keep:
+            keep.add(node.mem_id)
+            node = node.parent
+    return keep
+
+
+def _furniture_by_name(tree: LexborHTMLParser) -> list[LexborNode]:
+    """Elements whose class/id names them as furniture (`share-bar`, `related-links`).
+
+    Whole name tokens only, and never a container holding the headline or the article.
+    """
+    keep = _protected(tree)
+    found = []
+    for node in tree.css("[class], [id]"):
+        if node.mem_id in keep or node.tag in ("html", "body"):
+            continue  # body classes describe the page ("has-sidebar"), not one element
+        names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if set(_NAME_SPLIT.split(names.lower())) & _FURNITURE_NAMES:
+            found.append(node)
+    return found
 
 
 def _block_text(root: LexborNode) -> str:
@@ -92,7 +168,7 @@ def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
     body = tree.body or tree.root
     total = len(body.text()) if body is not None else 0
     for selector in ("article", "main", "[role=main]"):
-        nodes = tree.css(selector)
+        nodes = tree.css(selector)[:50]  # teaser lists: the first few are enough to judge
         if nodes:
             best = max(nodes, key=lambda n: len(n.text()))
             if len(best.text()) >= 0.25 * total:
@@ -113,13 +189,15 @@ def extract_html(source: str) -> HtmlArticle:
     if byline is not None and byline.startswith(("http://", "https://", "/")):
         byline = None  # a profile URL, not a name
     outlet = _meta(tree, "og:site_name", "application-name")
-    for node in tree.css(_DROP):
-        node.decompose()
+    # A page header is chrome, but an article's own <header> holds its headline and byline.
+    headers = [h for h in tree.css("header") if h.css_first("h1") is None]
+    _decompose_outermost(tree.css(_DROP) + headers)
+    _decompose_outermost(_furniture_by_name(tree))
     root = _main_node(tree)
     h1 = root.css_first("h1") if root is not None else None
     if title is None and h1 is not None:
         title = " ".join(h1.text().split()) or None
     if title is None and page_title is not None:
-        title = " ".join(page_title.text().split()) or None
+        title = _strip_site_name(" ".join(page_title.text().split()), outlet) or None
     text = _block_text(root) if root is not None else ""
     return HtmlArticle(text=text, title=title, date=date, byline=byline, outlet=outlet)

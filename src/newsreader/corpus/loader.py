@@ -238,6 +238,15 @@ def load_corpus(
             corpus.skipped.append(Skipped(str(f), f"could not parse: {type(e).__name__}"))
         if progress is not None and (i % PROGRESS_EVERY == 0 or i == total):
             progress(i, total)
+    return finish_corpus(corpus)
+
+
+def finish_corpus(corpus: Corpus) -> Corpus:
+    """The corpus-level steps after every file is parsed: stable order, repeated-line flags.
+
+    Separate from `load_corpus` so a cache that stores per-file results can run the same
+    steps and get the same corpus.
+    """
     corpus.articles.sort(key=lambda a: str(a.path))
     corpus.skipped.sort(key=lambda s: s.path)
     flag_repeated_lines(corpus.articles)

@@ -157,6 +157,12 @@ def _is_boundary(
         # "global.The" splits, "ASP.NET" and "U.S.Steel" do not.
         if not (prev.islower() or prev.isdigit() or prev in ")]%\"'”’"):
             return None
+        # ...and a word after it that starts a sentence ("The", "We", "A "), not a code or
+        # ticker: "(00700.HK)", "v2.RC1".
+        k = after + 1 if after < end and text[after] in '"“‘(' else after
+        word = text[k : k + 2]
+        if not (word[:1].isupper() and (word[1:2].islower() or word[1:2] in (" ", ""))):
+            return None
         if stop.endswith('"') and _quote_parity_opens(text, punct_end - 1, start, quotes):
             # `."We`: the quote opens the next sentence, so this one ends before it.
             return punct_end - 1

@@ -20,7 +20,11 @@ TOP_K = 8  # neighbours per article considered as candidates
 CANDIDATE_SCORE = 0.3  # a neighbour without sampled shared shingles must be at least this similar
 MIN_SHARED_CHARS = 60  # characters in passages (on the side with fewer) for an edge
 MIN_SHARED_PCT = 3.0  # reuse % on at least one side for an edge
-STRONG_SHARED_CHARS = 400  # this much shared text is an edge whatever the percentages
+FOLLOW_UP_SCORE = 0.3  # related-index similarity for a short shared passage to link ...
+FOLLOW_UP_CHARS = 30  # ... when it is at least this long on both sides
+STRONG_SHARED_CHARS = 400  # this much shared text is a strong edge whatever the percentages
+CORE_SHARED_CHARS = 200  # ... or this much, when it is also CORE_PCT of one side
+CORE_PCT = 10.0
 
 
 class ComparisonCache:
@@ -74,6 +78,21 @@ def shares_text(comparison: Comparison) -> bool:
     return least >= MIN_SHARED_CHARS and top_pct >= MIN_SHARED_PCT
 
 
+def _follow_up(comparison: Comparison, score: float) -> bool:
+    """A short shared passage between articles on the same subject: a follow-up quoting the
+    original. Such a link only ever attaches the article to a story (see `components`)."""
+    if score < FOLLOW_UP_SCORE or not comparison.passages:
+        return False
+    return min(shared_chars(comparison)) >= FOLLOW_UP_CHARS
+
+
+def is_strong(comparison: Comparison) -> bool:
+    """An edge that may join stories together, not only attach one article to a story."""
+    least = min(shared_chars(comparison))
+    top_pct = max(comparison.a_reused_pct, comparison.b_reused_pct)
+    return least >= STRONG_SHARED_CHARS or (least >= CORE_SHARED_CHARS and top_pct >= CORE_PCT)
+
+
 @dataclass
 class StoryGraph:
     """Articles and the verified edges between them (pairs of article positions, i < j)."""
@@ -83,7 +102,13 @@ class StoryGraph:
     cache: ComparisonCache = field(default_factory=ComparisonCache)
 
     def components(self) -> list[list[Article]]:
-        """Connected components with two or more articles, largest first."""
+        """Stories with two or more articles, largest first.
+
+        Strong edges join articles into cores (connected components). A weak edge (a short
+        shared passage) only attaches an article that has no strong edge to the core it is
+        most linked to, and an article attached that way passes nothing on: chains of weak
+        links (follow-ups repeating one background sentence) do not merge unrelated stories.
+        """
         parent = list(range(len(self.articles)))
 
         def find(x: int) -> int:
@@ -92,10 +117,31 @@ class StoryGraph:
                 x = parent[x]
             return x
 
-        for i, j in self.edges:
+        def join(i: int, j: int) -> None:
             ri, rj = find(i), find(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
+
+        weak = []
+        core: set[int] = set()
+        for (i, j), comparison in self.edges.items():
+            if is_strong(comparison):
+                join(i, j)
+                core.update((i, j))
+            else:
+                weak.append((min(shared_chars(comparison)), i, j))
+        leaves: set[int] = set()
+        for _, i, j in sorted(weak, reverse=True):
+            free_i = i not in core and i not in leaves
+            free_j = j not in core and j not in leaves
+            if free_i and (j in core or free_j):
+                join(i, j)
+                leaves.add(i)
+                if free_j:
+                    leaves.add(j)
+            elif free_j and i in core:
+                join(i, j)
+                leaves.add(j)
         groups: dict[int, list[Article]] = {}
         for n, article in enumerate(self.articles):
             groups.setdefault(find(n), []).append(article)
@@ -132,7 +178,7 @@ def build_graph(
                 continue
             tried.add(pair)
             comparison = graph.cache.get(articles[pair[0]], articles[pair[1]])
-            if shares_text(comparison):
+            if shares_text(comparison) or _follow_up(comparison, relation.score):
                 graph.edges[pair] = comparison
     if progress is not None:
         progress(len(articles), len(articles))

@@ -17,6 +17,7 @@ from newsreader.provenance.timeline import date_key, label
 from newsreader.reuse import Comparison
 
 LEFT_OUT = "left out"
+MIN_ROW_WORDS = 5  # shorter paragraphs are datelines, bylines, captions: not content rows
 CELL_MARKS = ("copied", "edited", "rewritten", LEFT_OUT)
 
 
@@ -107,7 +108,7 @@ def release_matrix(source: Article, comparisons: list[Comparison]) -> Matrix:
     marks = [c.comparison.paragraph_marks("a") for c in cols]
     rows = []
     for n, para in enumerate(source.paragraphs):
-        if para.boilerplate:
+        if para.boilerplate or len(source.text[para.start : para.end].split()) < MIN_ROW_WORDS:
             continue
         size = max(1, para.end - para.start)
         cells = []

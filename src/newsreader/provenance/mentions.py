@@ -1,4 +1,5 @@
-"""Facts mentioned in a stretch of text: quantities, dates, names and quotations, with offsets.
+"""Facts mentioned in a stretch of text: quantities and dates, with offsets (names and
+quotations: `names`).
 
 Quantities carry a value (`10m` == `10 million` == 10,000,000; `thousands` is a vague 1,000)
 and the words they count (`thousands of online conversations` counts {online, conversation}), so
@@ -18,14 +19,16 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_DATE = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+DATE = re.compile(
+    rf"\b(?:(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?"
     rf"|(?:{_MONTHS})\.?\s+\d{{4}}"
     rf"|(?:{_WEEKDAYS})"
     rf"|(?:19|20)\d{{2}})\b",
     re.I,
 )
+CALENDAR = re.compile(rf"(?:{_MONTHS}|{_WEEKDAYS})\.?", re.I)
 _SCALE = {
     "hundred": 1e2,
     "thousand": 1e3,
@@ -82,58 +85,6 @@ _NUMBER = re.compile(
 )
 _UNIT_WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _UNIT_SKIP = STOP_WORDS | {"of", "than", "more", "over", "nearly", "almost", "about"}
-_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+)?[A-Z][\w'’.&-]*)*")
-_NOT_NAMES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "in",
-        "on",
-        "at",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "this",
-        "that",
-        "these",
-        "those",
-        "but",
-        "and",
-        "as",
-        "for",
-        "with",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "if",
-        "when",
-        "while",
-        "after",
-        "before",
-        "by",
-        "from",
-        "to",
-        "of",
-        "or",
-        "so",
-        "there",
-        "here",
-        "what",
-        "who",
-        "why",
-        "how",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +124,15 @@ def _value(m: re.Match) -> tuple[float, bool, bool] | None:
 
 
 def _unit(text: str, pos: int, limit: int) -> frozenset[str]:
-    """Stems of up to two content words right after a number, within the same clause."""
+    """Stems of up to two content words right after a number, within the same clause.
+
+    Stops at punctuation, brackets (`$412bn (£211.6bn) in` is a conversion) and other numbers,
+    so one number never borrows the words another one counts.
+    """
     out: list[str] = []
     for m in _UNIT_WORD.finditer(text, pos, min(limit, pos + 60)):
         gap = text[pos : m.start()]
-        if any(c in gap for c in ".;:!?\n") or (out and "," in gap):
+        if any(c in gap for c in ".,;:!?()[]\n") or any(c.isdigit() for c in gap):
             break
         pos = m.end()
         word = normalise(m.group())
@@ -194,7 +149,7 @@ def _unit(text: str, pos: int, limit: int) -> frozenset[str]:
 def quantities(text: str, start: int, end: int) -> list[Quantity]:
     """Counts and amounts in `text[start:end]` (years are dates, not quantities)."""
     out = []
-    dates = [m.span() for m in _DATE.finditer(text, start, end)]
+    dates = [m.span() for m in DATE.finditer(text, start, end)]
     for m in _NUMBER.finditer(text, start, end):
         if any(s <= m.start() and m.end() <= e for s, e in dates):
             continue
@@ -209,60 +164,35 @@ def quantities(text: str, start: int, end: int) -> list[Quantity]:
 
 
 def _inside_word(text: str, s: int, e: int) -> bool:
-    """`00700.HK`, `UN75`, `5G`: digits glued to letters are identifiers, not amounts."""
+    """`00700.HK`, `UN75`, `5G`, `COVID-19`: digits glued to letters are identifiers."""
     before = text[s - 1] if s > 0 else " "
+    if before == "-" and s > 1:
+        before = text[s - 2]
     after = text[e] if e < len(text) else " "
+    if after == "." and e + 1 < len(text) and text[e + 1].isalpha():
+        return True  # a ticker or file name: `00700.HK`
     return before.isalpha() or (after.isalpha() and not text[s:e].endswith(("m", "k", "bn")))
+
+
+_MONTH_NAMES = [
+    *("january", "february", "march", "april", "may", "june"),
+    *("july", "august", "september", "october", "november", "december"),
+]
+_MONTH_ABBR = {n[:3] for n in _MONTH_NAMES}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _date_norm(raw: str) -> str:
+    """`April 1st, 2020`, `1 April 2020` and `2020-04-01` all become the words `apr 1 2020`
+    (in any order: dates compare as sets of words)."""
+    iso = _ISO.fullmatch(raw)
+    if iso and 1 <= int(iso[2]) <= 12:
+        return f"{_MONTH_NAMES[int(iso[2]) - 1][:3]} {int(iso[3])} {iso[1]}"
+    words = re.sub(r"(?<=\d)(?:st|nd|rd|th)|[,.]|\bof\b", " ", raw.lower()).split()
+    words = [w[:3] if w[:3] in _MONTH_ABBR else w for w in words]
+    return " ".join(str(int(w)) if w.isdigit() and len(w) <= 2 else w for w in words)
 
 
 def dates(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Date mentions as (start, end, normalised form)."""
-    return [
-        (
-            m.start(),
-            m.end(),
-            " ".join(re.sub(r"(st|nd|rd|th|,|\.)", " ", m.group().lower()).split()),
-        )
-        for m in _DATE.finditer(text, start, end)
-    ]
-
-
-def names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Capitalised names (`Martin Lau`, `United Nations`) as (start, end, normalised form).
-
-    Leading function words (`The`, `In`) are dropped: at a sentence start they are capitalised
-    without being names.
-    """
-    out = []
-    for m in _NAME.finditer(text, start, end):
-        words = list(re.finditer(r"\S+", m.group()))
-        while words and words[0].group().lower() in _NOT_NAMES:
-            words = words[1:]
-        if not words or _DATE.fullmatch(m.group()):
-            continue
-        s, e = m.start() + words[0].start(), m.end()
-        if e - s < 2:
-            continue
-        out.append((s, e, " ".join(normalise(w.group()) for w in words)))
-    return out
-
-
-_OPEN = "“«„"
-_CLOSE = "”»"
-
-
-def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Quoted stretches inside one paragraph, quote marks included; an unclosed quote runs to
-    the paragraph's end (news style for quotes continuing into the next paragraph)."""
-    out = []
-    opened: int | None = None
-    for i in range(start, end):
-        c = text[i]
-        if opened is None and (c in _OPEN or c == '"'):
-            opened = i
-        elif opened is not None and (c in _CLOSE or c == '"'):
-            out.append((opened, i + 1))
-            opened = None
-    if opened is not None:
-        out.append((opened, end))
-    return out
+    return [(m.start(), m.end(), _date_norm(m.group())) for m in DATE.finditer(text, start, end)]

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from newsreader.corpus import Article
+from newsreader.provenance import mentions
 from newsreader.provenance.spans import Span, clip, merge, subtract, total
 from newsreader.reuse import Comparison
 
-MIN_NEW_WORDS = 3  # shorter uncovered bits (a stray "said", punctuation) are not "new" content
+MIN_NEW_WORDS = 4  # shorter uncovered bits (a stray "said", punctuation) are not "new" content
 _QUOTE = re.compile(r"[\"“”„«»]")
-_FIGURE = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b", re.I)
 _WORDS = re.compile(r"\w+")
 
 
@@ -65,6 +65,17 @@ class Novelty:
         body = sum(p.end - p.start for p in self.article.paragraphs if not p.boilerplate)
         return round(100.0 * sum(s.end - s.start for s in self.new) / body, 1) if body else 0.0
 
+    def blocks(self) -> list[list[Segment]]:
+        """Segments grouped for display: each run of consecutive copied segments (across
+        paragraphs) is one group, to be shown collapsed; each new segment is its own group."""
+        groups: list[list[Segment]] = []
+        for seg in self.segments:
+            if seg.kind == "copied" and groups and groups[-1][0].kind == "copied":
+                groups[-1].append(seg)
+            else:
+                groups.append([seg])
+        return groups
+
     def to_json(self) -> dict:
         return {
             "path": str(self.article.path.resolve()),
@@ -78,7 +89,7 @@ class Novelty:
 
 
 def _trim(text: str, start: int, end: int) -> Span:
-    while start < end and not text[start].isalnum() and text[start] not in "\"“'‘(":
+    while start < end and not text[start].isalnum() and text[start] not in "\"“'‘([":
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -125,7 +136,7 @@ def whats_new(article: Article, comparisons: list[Comparison]) -> Novelty:
                 labels.append("paragraph")
             if _QUOTE.search(text, s, e):
                 labels.append("quote")
-            if _FIGURE.search(text, s, e):
+            if mentions.quantities(text, s, e):
                 labels.append("figures")
             segments.append(Segment("new", s, e, words, labels=labels))
     segments.sort(key=lambda seg: seg.start)

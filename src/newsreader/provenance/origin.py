@@ -24,6 +24,8 @@ RELEASE_CAP = 3.0
 EARLIEST_WEIGHT = 1.0
 REACH_WEIGHT = 1.0
 EXPLAINS_WEIGHT = 1.5
+CONTAINS_WEIGHT = 0.75
+CONTAINS_SPAN = 50.0  # reuse-% difference that counts fully as "the other is made of my text"
 
 
 @dataclass
@@ -110,18 +112,44 @@ def guess_origin(members: list[Article], cache: ComparisonCache) -> Origin:
                 c = cands[id(x)]
                 c.score += REACH_WEIGHT * len(linked) / (n - 1)
                 c.reasons.append(f"shares text with {len(linked)} of {n - 1} other articles")
+        for x in members:
+            lean = _contained(members, cache, x)
+            if lean >= 0.1:
+                c = cands[id(x)]
+                c.score += CONTAINS_WEIGHT * lean
+                c.reasons.append(
+                    "the articles sharing its text are made of it more than it is of theirs"
+                )
         for x, share in _explains(members, cache).items():
             if share > 0:
                 c = cands[x]
                 c.score += EXPLAINS_WEIGHT * share
                 c.reasons.append(
-                    f"{round(100 * share)}% of the text the other articles share with each "
-                    "other is also in it (they took it from here)"
+                    f"{round(100 * share)}% of what the other articles share with each "
+                    "other is also in it"
                 )
 
     ranked = sorted(cands.values(), key=lambda c: (-c.score, label(c.article)))
     best = ranked[0]
     return Origin(best.article, best.score, best.reasons, ranked)
+
+
+def _contained(members: list[Article], cache: ComparisonCache, x: Article) -> float:
+    """-1..1: how much more of each linked article's text comes from x than x's from it.
+
+    A copy is mostly the source's text plus a little of its own; the source is usually not
+    mostly the copy's text. Averaged over x's links, so one odd pair does not decide.
+    """
+    leans = []
+    for y in members:
+        if y is x:
+            continue
+        comparison = cache.known(x, y)
+        if comparison is None or not shares_text(comparison):
+            continue
+        diff = (comparison.b_reused_pct - comparison.a_reused_pct) / CONTAINS_SPAN
+        leans.append(max(-1.0, min(1.0, diff)))
+    return sum(leans) / len(leans) if leans else 0.0
 
 
 def _explains(members: list[Article], cache: ComparisonCache) -> dict[int, float]:

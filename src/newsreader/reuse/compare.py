@@ -77,6 +77,9 @@ def _copied_passages(
         if chain.matched < MIN_FRAGMENT and not covers_half_sentences(chain, ta, tb):
             continue  # a stock phrase ("to host online conversations") inside longer sentences
         extend_edges(ops, ta, tb, used_a, used_b)
+        # claim the stretched edges, so the next chain cannot stretch over the same words
+        used_a[ops[0][1] : ops[-1][2]] = b"\x01" * (ops[-1][2] - ops[0][1])
+        used_b[ops[0][3] : ops[-1][4]] = b"\x01" * (ops[-1][4] - ops[0][3])
         merged: list[tuple[str, list]] = []
         joinable = False
         for piece in split_pieces(ops, ta, tb):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from newsreader.corpus import Article
+from newsreader.reuse.lexicon import is_content, stem
+from newsreader.reuse.tokens import tokenize
 
 PassageKind = Literal["verbatim", "near", "paraphrase"]
 OpName = Literal["equal", "insert", "delete", "replace"]
@@ -16,6 +18,7 @@ Side = Literal["a", "b"]
 
 # Gutter marks per paragraph, by the kind of passage covering most of it.
 MARK_BY_KIND = {"verbatim": "copied", "near": "edited", "paraphrase": "rewritten"}
+MAX_CHANGES_SHOWN = 6  # edits listed by words_changed before "… N more"
 MARK_MIN_SHARE = 0.3  # below this share of a paragraph in passages, it is "original"
 
 
@@ -92,19 +95,44 @@ class Passage:
             out.append((d.op, a_words, b_words))
         return out
 
+    def shared_words(self, comparison: Comparison) -> list[str]:
+        """Content words of a's side that b's side also uses (in some form), in a's order."""
+        a_words = tokenize(comparison.a.text, self.a_start, self.a_end)
+        b_stems = {stem(t.norm) for t in tokenize(comparison.b.text, self.b_start, self.b_end)}
+        out: list[str] = []
+        for t in a_words:
+            word = comparison.a.text[t.start : t.end]
+            if is_content(t.norm) and stem(t.norm) in b_stems and word not in out:
+                out.append(word)
+        return out
+
     def words_changed(self, comparison: Comparison) -> str:
-        """The exact words changed, in one plain line: `honored → honoured; +time; −at a ...`."""
+        """The words changed, in one plain line: `honored → honoured; +time; −at a …`.
+
+        A paraphrase rewords too much for a word list to help; it names the shared words."""
+        if self.kind == "paraphrase":
+            return "reworded; shared: " + (
+                _clip(", ".join(self.shared_words(comparison)), 12) or "—"
+            )
         parts = []
         for op, a_words, b_words in self.changes(comparison):
             if op == "replace":
-                parts.append(f"{a_words} → {b_words}")
+                parts.append(f"{_clip(a_words)} → {_clip(b_words)}")
             elif op == "delete":
-                parts.append(f"−{a_words}")
+                parts.append(f"−{_clip(a_words)}")
             else:
-                parts.append(f"+{b_words}")
+                parts.append(f"+{_clip(b_words)}")
+        if len(parts) > MAX_CHANGES_SHOWN:
+            more = len(parts) - MAX_CHANGES_SHOWN
+            parts = [*parts[:MAX_CHANGES_SHOWN], f"… {more} more"]
         if parts:
             return "; ".join(parts)
-        return "no words changed" if self.kind == "verbatim" else "reworded"
+        return "no words changed"
+
+
+def _clip(words: str, limit: int = 6) -> str:
+    split = words.split()
+    return words if len(split) <= limit else " ".join(split[:limit]) + " …"
 
 
 @dataclass

@@ -8,14 +8,16 @@ sentence, labelled on the original words, and neighbouring pieces of the same ki
 from __future__ import annotations
 
 import difflib
+import itertools
 
-from newsreader.reuse.align import Chain
+from newsreader.reuse.align import Chain, Run
 from newsreader.reuse.lexicon import STOP_WORDS, is_content
 from newsreader.reuse.models import DiffOp, Passage
 from newsreader.reuse.tokens import Token
 
 EDGE_GAP = 3  # words before/after a chain that still join it when they reach a sentence edge
 FAR_EDGE = 12  # ... or this many, when a third of them are shared
+MIN_NEAR_SHARE = 0.6  # share of words kept (both sides) for an edited piece to be "near"
 MIN_LOWER_CONTENT = 3  # shared lower-case content words a passage needs (names alone are not reuse)
 
 # token-level op: (name, a_from, a_to, b_from, b_to)
@@ -26,12 +28,36 @@ def chain_ops(chain: Chain, ta: list[Token], tb: list[Token]) -> list[TokOp]:
     """Word-level ops along the chain: its runs are equal, the gaps between them edits, and an
     equal word written differently (`honored`/`honoured`) is a one-word replace."""
     ops: list[TokOp] = []
-    prev_i, prev_j = chain.a_start, chain.b_start
-    for r in chain.runs:
+    runs = _slide_gaps([Run(r.i, r.j, r.n) for r in chain.runs], ta, tb)
+    prev_i, prev_j = runs[0].i, runs[0].j
+    for r in runs:
         ops.extend(gap_ops(ta, tb, prev_i, r.i, prev_j, r.j))
         ops.extend(_equal_ops(ta, tb, r.i, r.j, r.n))
         prev_i, prev_j = r.i + r.n, r.j + r.n
     return ops
+
+
+def _slide_gaps(runs: list[Run], ta: list[Token], tb: list[Token]) -> list[Run]:
+    """Words added on one side can often sit one word earlier or later with the same diff
+    (`pandemic. Tencent [president said. "Tencent] is` vs `pandemic. [Tencent president said.]
+    "Tencent is`); put them where they start a sentence or quotation, as a reader would."""
+    for r1, r2 in itertools.pairwise(runs):
+        ga, gb = r2.i - (r1.i + r1.n), r2.j - (r1.j + r1.n)
+        if (ga == 0) == (gb == 0):
+            continue  # a replace, or nothing between: no freedom
+        toks = tb if gb else ta
+        end1 = (r1.j if gb else r1.i) + r1.n  # first added word
+        end2 = r2.j if gb else r2.i  # first word after the added ones
+        best = 0
+        for s in range(1, r1.n):
+            if toks[end1 - s].norm != toks[end2 - s].norm:
+                break
+            if _breaks(toks, end1 - s) and not _breaks(toks, end1 - best):
+                best = s
+        if best:
+            r1.n -= best
+            r2.i, r2.j, r2.n = r2.i - best, r2.j - best, r2.n + best
+    return runs
 
 
 def _equal_ops(ta: list[Token], tb: list[Token], i: int, j: int, n: int) -> list[TokOp]:
@@ -187,7 +213,10 @@ def split_pieces(ops: list[TokOp], ta: list[Token], tb: list[Token]) -> list[lis
 
 
 def piece_kind(piece: list[TokOp]) -> str:
-    return "verbatim" if all(op[0] == "equal" for op in piece) else "near"
+    """verbatim: no word differs; near: most words kept; else the piece was reworded."""
+    if all(op[0] == "equal" for op in piece):
+        return "verbatim"
+    return "near" if piece_score(piece) >= MIN_NEAR_SHARE else "paraphrase"
 
 
 def piece_score(piece: list[TokOp]) -> float:

@@ -8,6 +8,7 @@ candidates; sampled word shingles give how much text two articles share, which b
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -23,9 +24,13 @@ from newsreader.reuse.align import check
 from newsreader.reuse.lexicon import STOP_WORDS, stem
 from newsreader.reuse.tokens import normalise
 
-QUERY_TERMS = 40  # an article's most distinctive terms used to find candidates
-RESCORE = 3  # candidates rescored exactly, per result wanted
+QUERY_TERMS = 30  # an article's most distinctive terms used to find candidates
+MIN_COMMON_DF = 200  # a term in more articles than this (and than 1/COMMON_SHARE of the
+COMMON_SHARE = 50  # corpus) does not shortlist candidates
+RESCORE = 2  # candidates rescored exactly, per result wanted
 SHINGLE = 5
+COPY_WEIGHT = 0.5  # how far shared text lifts a score towards 1
+COPY_SATURATION = 8.0  # sampled shared shingles (about 30 words) for ~2/3 of that lift
 SAMPLE_MASK = 3  # keep shingles whose hash & mask == 0 (a quarter): containment estimate
 _WORD = re.compile(r"\w+(?:['’\-.]\w+)*")
 
@@ -50,15 +55,17 @@ class _Vocab:
     """Word -> (matching form, term id) with a cache: news reuses a small vocabulary."""
 
     def __init__(self) -> None:
-        self.cache: dict[str, tuple[str, int]] = {}
+        self.cache: dict[str, tuple[str, int, bool]] = {}
         self.ids: dict[str, int] = {}
 
-    def __call__(self, word: str) -> tuple[str, int]:
+    def __call__(self, word: str) -> tuple[str, int, bool]:
+        """(matching form, term id or -1 for a stop word, whether a sampled shingle starts here)."""
         hit = self.cache.get(word)
         if hit is None:
             norm = normalise(word)
             term = -1 if norm in STOP_WORDS or len(norm) < 2 else self._id(stem(norm))
-            hit = self.cache[word] = (norm, term)
+            anchor = zlib.crc32(norm.encode()) & SAMPLE_MASK == 0
+            hit = self.cache[word] = (norm, term, anchor)
         return hit
 
     def _id(self, s: str) -> int:
@@ -119,13 +126,19 @@ class RelatedIndex:
         if n is None:
             raise KeyError(f"{article.path} is not in this index")
         terms, weights = self.terms[n], self.weights[n]
-        query = sorted(zip(weights, terms, strict=True), reverse=True)[:QUERY_TERMS]
+        # Candidates from the article's most distinctive terms; a term in a large share of the
+        # corpus shortlists nothing and would make every query touch every article.
+        by_weight = sorted(zip(weights, terms, strict=True), reverse=True)
+        common = max(MIN_COMMON_DF, len(self.articles) // COMMON_SHARE)
+        query = [(w, t) for w, t in by_weight if len(self.postings[t]) <= common][:QUERY_TERMS]
+        if len(query) < QUERY_TERMS // 4:
+            query = by_weight[:QUERY_TERMS]
         acc: dict[int, float] = defaultdict(float)
         for w, t in query:
             for m in self.postings[t]:
                 acc[m] += w
         acc.pop(n, None)
-        candidates = sorted(acc, key=lambda m: -acc[m])[: max(top * RESCORE, top + 5)]
+        candidates = heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
         mine = dict(zip(terms, weights, strict=True))
         results = []
         for m in candidates:
@@ -136,7 +149,10 @@ class RelatedIndex:
             shared = len(self.shingles[n] & self.shingles[m])
             smaller = min(len(self.shingles[n]), len(self.shingles[m]))
             containment = shared / smaller if smaller else 0.0
-            score = cos + (1.0 - cos) * 0.5 * containment
+            # Copied text is evidence of where a story came from, whatever its share: a few
+            # shared sentences already count nearly in full (1 - e^(-n/k) saturates).
+            copied = max(containment, 1.0 - math.exp(-shared / COPY_SATURATION))
+            score = cos + (1.0 - cos) * COPY_WEIGHT * copied
             own = shared / len(self.shingles[n]) if self.shingles[n] else 0.0
             results.append(Relation(self.articles[m], score, round(own * self.chars[n])))
         here = _day(article.date)
@@ -146,22 +162,20 @@ class RelatedIndex:
 
 def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter, frozenset[int], int]:
     """Term counts, sampled shingle hashes and body length of one article (boilerplate out)."""
-    tf: Counter = Counter()
-    norms: list[str] = []
+    cache = vocab.cache
+    hits = []
     chars = 0
     body = [p for p in article.paragraphs if not p.boilerplate] or article.paragraphs
     for p in body:
         chars += p.end - p.start
-        for word in _WORD.findall(article.text, p.start, p.end):
-            norm, term = vocab(word)
-            norms.append(norm)
-            if term >= 0:
-                tf[term] += 1
-    shingles = set()
-    for i in range(len(norms) - SHINGLE + 1):
-        h = zlib.crc32(" ".join(norms[i : i + SHINGLE]).encode())
-        if h & SAMPLE_MASK == 0:
-            shingles.add(h)
+        hits.extend(cache.get(w) or vocab(w) for w in _WORD.findall(article.text, p.start, p.end))
+    norms = [h[0] for h in hits]
+    tf = Counter(h[1] for h in hits if h[1] >= 0)
+    anchors = [i for i, h in enumerate(hits) if h[2]]
+    # Shingles are sampled by their first word (the same words anchor them in every article),
+    # so two copies of a passage keep the same sample and only a quarter are hashed.
+    last = len(norms) - SHINGLE
+    shingles = {zlib.crc32(" ".join(norms[i : i + SHINGLE]).encode()) for i in anchors if i <= last}
     return tf, frozenset(shingles), chars
 
 
@@ -186,11 +200,24 @@ def related(
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[Article, list[Relation]]]:
-    """Every article of the corpus with its related articles, best first."""
-    index = RelatedIndex.build(corpus, cancel=cancel, progress=progress)
+    """Every article of the corpus with its related articles, best first.
+
+    `progress(done, total)` covers both halves: building the index, then ranking."""
+    total = 2 * len(corpus.articles)
+
+    def building(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    index = RelatedIndex.build(corpus, cancel=cancel, progress=building)
     out = []
+    half = len(index.articles)
     for n, article in enumerate(index.articles):
         if n % 256 == 0:
             check(cancel)
+            if progress is not None:
+                progress(half + n, total)
         out.append((article, index.related(article, top)))
+    if progress is not None:
+        progress(total, total)
     return out

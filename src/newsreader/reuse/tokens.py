@@ -19,7 +19,7 @@ _WORD = re.compile(
     r"|\w+(?:['’\-.]\w+)*",
 )
 _CLAUSE_MARKS = ",;:()—–"
-_QUOTE_MARKS = "\"“”«»"
+_QUOTE_MARKS = '"“”«»'
 _MAGNITUDE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
 _POSSESSIVE = re.compile(r"['’]s$")
 _INNER = re.compile(r"['’\-]|(?<!\d)\.|\.(?!\d)")

@@ -37,8 +37,11 @@ def candidate_docs(
     strong = [set().union(*(postings[r] for r, s in c.items() if s >= PREFIX)) for c in plan]
     anywhere = [set().union(*(postings[r] for r in c)) for c in plan]
     all_strong = set.intersection(*strong)
-    out, enough = _phrase_first(sorted(all_strong), plan, doc_ids, doc_freq, budget, want, cancel)
-    if enough:  # `want` articles with the phrase: nothing else would rank above them
+    # Among them, a phrase means the exact (or completed) words side by side.
+    exact_plan = [{r: s for r, s in c.items() if s >= PREFIX} for c in plan[:2]]
+    ordered = sorted(all_strong)
+    out, enough = _phrase_first(ordered, exact_plan, doc_ids, doc_freq, budget, want, cancel)
+    if enough and len(plan) == 2:  # `want` exact phrases: nothing else would rank above them
         return out
     if len(out) < budget:
         # Every word, some by typo: those with more exact words first.
@@ -50,7 +53,7 @@ def candidate_docs(
         room = budget - len(out)
         more, enough = _phrase_first(ordered, plan, doc_ids, doc_freq, room, want, cancel)
         out.extend(more)
-        if enough:
+        if enough and len(plan) == 2:
             return out
     if len(out) < budget and len(plan) > 1:
         # Some of the words: those with the most of them first.
@@ -75,6 +78,8 @@ def _phrase_first(
     `want` such articles were found (then only they are returned)."""
     if len(docs) <= budget or len(plan) < 2:
         return docs[:budget], False
+    # Only the first two query words are checked side by side: with more words, finding
+    # `want` such articles is a good ordering but not proof of a full phrase (no early stop).
     first = _with_phrase(docs, plan, doc_ids, doc_freq, want, cancel)
     if len(first) >= want:
         return first, True

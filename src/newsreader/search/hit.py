@@ -16,9 +16,12 @@ _SPACE = re.compile(r"\s+")
 class Hit:
     """One place in one article that answers the query.
 
-    `start`/`end` are character offsets into `article.text` (both 0 when the hit is in the
-    metadata only: outlet, byline, date). `snippet` is cleaned, whitespace-collapsed context
-    for display; `snippet_highlights` are (start, end) offsets of the matched words in it.
+    `score` is 0..100 in bands of 20: 80+ the exact phrase (or the words being typed),
+    60+ every word exactly but apart, 40+ a phrase with typos, 20+ every word somehow,
+    below 20 only some of the words. `start`/`end` are character offsets into
+    `article.text` (both 0 when the hit is in the metadata only: outlet, byline, date).
+    `snippet` is cleaned, whitespace-collapsed context for display; `snippet_highlights`
+    are (start, end) offsets of the matched words in it.
     """
 
     article: Article
@@ -59,36 +62,30 @@ def make_snippet(
         space = text.rfind(" ", end, hi)
         hi = space if space != -1 else hi
     raw = clean_for_display(text[lo:hi])
-    # Collapse whitespace while remembering where each raw character lands.
-    pieces: list[str] = []
-    where = [0] * (len(raw) + 1)
-    out_len = 0
-    pos = 0
-    for m in _SPACE.finditer(raw):
-        for i in range(pos, m.start()):
-            where[i] = out_len + (i - pos)
-        pieces.append(raw[pos : m.start()])
-        out_len += m.start() - pos
-        for i in range(m.start(), m.end()):
-            where[i] = out_len
-        pieces.append(" ")
-        out_len += 1
-        pos = m.end()
-    for i in range(pos, len(raw) + 1):
-        where[i] = out_len + (i - pos)
-    pieces.append(raw[pos:])
-    body = "".join(pieces)
-    stripped_left = len(body) - len(body.lstrip())
-    body = body.strip()
+    runs = [m.span() for m in _SPACE.finditer(raw)]
+    body = _SPACE.sub(" ", raw)
+    lead = 1 if runs and runs[0][0] == 0 else 0  # a leading space is stripped below
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
-    shift = len(prefix) - stripped_left
+    shift = len(prefix) - lead
+    body = body.strip()
     highlights = []
     for a, b in spans:
         if a < lo or b > hi or a >= b:
             continue
-        na, nb = where[a - lo] + shift, where[b - lo] + shift
+        na = _collapsed(a - lo, runs) + shift
+        nb = _collapsed(b - lo, runs) + shift
         na, nb = max(na, len(prefix)), min(nb, len(prefix) + len(body))
         if na < nb:
             highlights.append((na, nb))
     return prefix + body + suffix, tuple(highlights)
+
+
+def _collapsed(i: int, runs: list[tuple[int, int]]) -> int:
+    """Where raw offset `i` lands once each whitespace run in `runs` became one space."""
+    removed = 0
+    for start, end in runs:
+        if start >= i:
+            break
+        removed += min(end, i) - start - (1 if min(end, i) > start else 0)
+    return i - removed

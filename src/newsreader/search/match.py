@@ -15,14 +15,18 @@ Within a tier: word quality, tightness, and a small bonus for the title or metad
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, count
+from heapq import nsmallest
+from itertools import compress, count, islice
 
 from newsreader.search.vocab import PREFIX
 
 NEAR = 10  # tokens: how far apart query words may be and still form one window
-MAX_OCCURRENCES = 1000  # per query word per article: caps the work on giant articles
-MAX_ANCHORS = 300
+# Caps on the work per article per keystroke, so a giant article cannot stall typing: only
+# the first occurrences of a query word are looked at, and windows start at the first few.
+MAX_OCCURRENCES = 1000
+MAX_ANCHORS = 64  # the rarest query word's first occurrences: plenty for 3 best windows
 LEAD = 60  # tokens: the first paragraph or so
 
 
@@ -46,12 +50,14 @@ def _tier(scores: list[float], phrase: bool) -> int:
 
 
 def find_windows(
-    ids: list[int] | object,
+    ids: Sequence[int],
     candidates: list[dict[int, float]],
     *,
     meta_from: int,
     title_tokens: tuple[int, int] | None = None,
     max_windows: int | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+    max_anchors: int = MAX_ANCHORS,
 ) -> list[Window]:
     """Every window of the query in one article's token ids, best first, not overlapping.
 
@@ -61,23 +67,23 @@ def find_windows(
     wanted: set[int] = set().union(*candidates)
     if not wanted:
         return []
-    hits = list(compress(count(), map(wanted.__contains__, ids)))  # type: ignore[arg-type]
+    hits = list(compress(count(), map(wanted.__contains__, ids)))
+    found = list(map(ids.__getitem__, hits))
     k = len(candidates)
-    positions: list[list[int]] = [[] for _ in range(k)]
-    scores: list[list[float]] = [[] for _ in range(k)]
-    for p in hits:
-        t = ids[p]  # type: ignore[index]
-        for i, cand in enumerate(candidates):
-            s = cand.get(t)
-            if s is not None and len(positions[i]) < MAX_OCCURRENCES:
-                positions[i].append(p)
-                scores[i].append(s)
+    positions: list[list[int]] = []
+    scores: list[list[float]] = []
+    for cand in candidates:  # all in C: this runs for hundreds of articles per keystroke
+        mine = list(map(cand.__contains__, found))
+        positions.append(list(islice(compress(hits, mine), max_occurrences)))
+        scores.append(list(map(cand.__getitem__, islice(compress(found, mine), max_occurrences))))
     present = [i for i in range(k) if positions[i]]
     if not present:
         return []
+    if k == 1:
+        return _single_word(positions[0], scores[0], meta_from, title_tokens, max_windows)
     anchor = min(present, key=lambda i: len(positions[i]))
     windows = []
-    for p, s_anchor in list(zip(positions[anchor], scores[anchor], strict=True))[:MAX_ANCHORS]:
+    for p, s_anchor in islice(zip(positions[anchor], scores[anchor], strict=True), max_anchors):
         chosen: list[int | None] = [None] * k
         word_scores = [0.0] * k
         chosen[anchor], word_scores[anchor] = p, s_anchor
@@ -92,12 +98,38 @@ def find_windows(
         tier = _tier(word_scores, phrase)
         span = used[-1] - used[0] + 1
         tightness = len(used) / span
-        in_title = title_tokens is not None and title_tokens[0] <= used[0] < title_tokens[1]
-        # Title and metadata say what the article is about; so, less, does its lead.
-        bonus = 1.0 if in_title or used[0] >= meta_from else 0.3 if used[0] < LEAD else 0.0
+        bonus = _place_bonus(used[0], meta_from, title_tokens)
         within = 0.6 * sum(word_scores) / k + 0.25 * tightness + 0.15 * bonus
         windows.append(Window(20.0 * tier + 19.99 * within, used[0], used[-1], tuple(used)))
     return _non_overlapping(windows, max_windows)
+
+
+def _place_bonus(first: int, meta_from: int, title_tokens: tuple[int, int] | None) -> float:
+    """Title and metadata say what the article is about; so, less, does its lead."""
+    if first >= meta_from or (
+        title_tokens is not None and title_tokens[0] <= first < title_tokens[1]
+    ):
+        return 1.0
+    return 0.3 if first < LEAD else 0.0
+
+
+def _single_word(
+    positions: list[int],
+    scores: list[float],
+    meta_from: int,
+    title_tokens: tuple[int, int] | None,
+    max_windows: int | None,
+) -> list[Window]:
+    """Windows of a one-word query: every occurrence is one, and none overlap."""
+    windows = []
+    for p, s in zip(positions, scores, strict=True):
+        tier = 4 if s >= PREFIX else 2
+        within = 0.6 * s + 0.25 + 0.15 * _place_bonus(p, meta_from, title_tokens)
+        windows.append(Window(20.0 * tier + 19.99 * within, p, p, (p,)))
+    key = lambda w: (-w.score, w.first)  # noqa: E731
+    if max_windows is not None:
+        return nsmallest(max_windows, windows, key=key)
+    return sorted(windows, key=key)
 
 
 def _nearest(
@@ -125,11 +157,21 @@ def _nearest(
 
 
 def _non_overlapping(windows: list[Window], limit: int | None) -> list[Window]:
+    """Best-first windows, skipping any that overlaps one already taken."""
     windows.sort(key=lambda w: (-w.score, w.first))
     taken: list[Window] = []
+    firsts: list[int] = []  # of `by_position`, sorted
+    by_position: list[Window] = []
     for w in windows:
         if limit is not None and len(taken) >= limit:
             break
-        if all(w.last < t.first or w.first > t.last for t in taken):
-            taken.append(w)
+        # Taken windows do not overlap, so only the neighbours by position can touch `w`.
+        i = bisect_left(firsts, w.first)
+        if i > 0 and by_position[i - 1].last >= w.first:
+            continue
+        if i < len(by_position) and by_position[i].first <= w.last:
+            continue
+        firsts.insert(i, w.first)
+        by_position.insert(i, w)
+        taken.append(w)
     return taken

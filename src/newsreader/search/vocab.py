@@ -2,7 +2,7 @@
 
 Typo tolerance lives here, not in the articles: a query word is compared (rapidfuzz) against
 the distinct folded words of the corpus, bucketed by length, so per-keystroke fuzzy work grows
-with the vocabulary (~100k words at 10k articles), never with the text.
+with the vocabulary (~50k words at 10k BBC-like articles), never with the text.
 """
 
 from __future__ import annotations

@@ -7,13 +7,14 @@ files. A file whose key changed is parsed again, and so is a skipped file (skips
 cached); then the corpus passes run on cached and fresh articles alike, as in `load_corpus`.
 When no file changed at all, the passes' result saved last time is reused instead.
 
-Many files to parse (a first open) are parsed by worker processes, one per CPU: parsing is
-pure Python, so threads would not help. Anything wrong with the cache (missing, truncated,
+Many files to parse (a first open) go to worker processes, one per CPU (parse_pool.py): parsing
+is pure Python, so threads would not help. Anything wrong with the cache (missing, truncated,
 corrupt, old, unwritable dir) or with the workers means "do it the plain way": never fatal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -33,47 +34,28 @@ from newsreader.store.cachefile import (
     read_cache,
     write_cache,
 )
+from newsreader.store.parse_pool import parse_many, parse_one
 
 log = logging.getLogger(__name__)
 
 # Progress callbacks are throttled: a cache hit takes microseconds, a UI update much longer.
 PROGRESS_INTERVAL_S = 0.05
+# Cache files kept (one per set of opened paths, ~3 KB per article), least recently used go.
+KEEP_FILES = 8
+STALE_TMP_S = 3600
 
 ProgressFn = Callable[[int, int], None]
 
 __all__ = ["cache_file_for", "finish_corpus", "load_corpus_cached"]
 
 
-# --- loading -----------------------------------------------------------------------------------
-
-
 def finish_corpus(corpus: Corpus) -> Corpus:
-    """Run the corpus-level steps `load_corpus` runs after parsing every file.
+    """The loader's corpus-level steps (order, repeated-line flags), exactly as `load_corpus`.
 
     The cache stores per-file results only (taken before these steps), so cached and uncached
-    loads go through the same steps and give the same result; `test_cache` checks that. When
-    the loader exposes its own `finish_corpus`, that is used; otherwise its known steps.
+    loads go through the same steps and give the same result; `test_cache` checks that.
     """
-    own = getattr(corpus_loader, "finish_corpus", None)
-    if own is not None:
-        result = own(corpus)
-        return result if isinstance(result, Corpus) else corpus
-    corpus.articles.sort(key=lambda a: str(a.path))
-    corpus.skipped.sort(key=lambda s: s.path)
-    flag = getattr(corpus_loader, "flag_repeated_lines", None)
-    if flag is not None:
-        flag(corpus.articles)
-    return corpus
-
-
-def _parse(f: Path) -> Article | str:
-    """One file through the loader: the article, or the one-line reason it was skipped."""
-    try:
-        return corpus_loader.load_article(f)
-    except corpus_loader.ArticleError as e:
-        return str(e)
-    except (RecursionError, MemoryError) as e:  # as load_corpus: one bad page never ends a load
-        return f"could not parse: {type(e).__name__}"
+    return corpus_loader.finish_corpus(corpus)
 
 
 def load_corpus_cached(
@@ -129,10 +111,8 @@ class _Load:
             self.progress(0, total)
         new: dict[str, tuple] = {}
         hits: list[tuple[Path, str]] = []
-        fresh: dict[str, Article] = {}
+        misses: list[tuple[Path, str, tuple | None]] = []
         for f in self.files:
-            if self.cancelled():
-                return finish_corpus(corpus)  # partial: not worth caching
             # iter_files gives absolute, resolved paths; the inode in the key also catches a
             # file replaced by another of the same size and mtime (a rename, a new symlink).
             key = str(f)
@@ -145,17 +125,23 @@ class _Load:
             if entry is not None and stamp is not None and entry[:3] == stamp:
                 new[key] = entry
                 hits.append((f, key))
-                continue
-            parsed = _parse(f)
+            else:
+                misses.append((f, key, stamp))
+        fresh: dict[str, Article] = {}
+        for i, parsed, encoded in parse_many([f for f, _, _ in misses], self.cancel):
+            f, key, stamp = misses[i]
             if isinstance(parsed, str):
                 # Skips are not cached: a permission fix changes no size or mtime, and bad
                 # files are few and cheap to try again.
                 corpus.skipped.append(Skipped(str(f), parsed))
             else:
                 fresh[key] = parsed
-                if stamp is not None:
-                    new[key] = (*stamp, encode_article(parsed))
+                if stamp is not None and encoded is not None:
+                    new[key] = (*stamp, encoded)
             self.tick()
+        if self.cancelled():
+            corpus.articles.extend(fresh.values())
+            return finish_corpus(corpus)  # partial: not worth caching
         # Same articles as last time: the saved corpus-pass result holds, skip the passes.
         if not fresh and final_order and set(final_order) == {k for _, k in hits}:
             done = self.done
@@ -167,17 +153,19 @@ class _Load:
         keys: dict[int, str] = {}
         for f, key in hits:
             if self.cancelled():
+                corpus.articles.extend(fresh.values())
                 return finish_corpus(corpus)
             try:
                 article = decode_article(new[key][3], f)
             except Exception:  # a damaged entry: parse that file again
-                parsed = _parse(f)
+                parsed = parse_one(f)
                 if isinstance(parsed, str):
                     corpus.skipped.append(Skipped(str(f), parsed))
                     del new[key]
                     self.tick()
                     continue
                 article = parsed
+                new[key] = (*new[key][:3], encode_article(article))
             keys[id(article)] = key
             corpus.articles.append(article)
             self.tick()
@@ -185,7 +173,8 @@ class _Load:
             keys[id(article)] = key
             corpus.articles.append(article)
         corpus = finish_corpus(corpus)
-        write_cache(self.cache_path, new, _final_of(corpus, keys, new))
+        if write_cache(self.cache_path, new, _final_of(corpus, keys, new)):
+            prune(self.cache_path.parent)
         return corpus
 
     def reuse_final(
@@ -206,6 +195,8 @@ class _Load:
         # no-ops, so this stays the loader's own finishing code.
         corpus = finish_corpus(self.corpus)
         corpus.articles = articles
+        with contextlib.suppress(OSError):
+            os.utime(self.cache_path)  # recently used: kept by prune()
         return corpus
 
 
@@ -221,3 +212,19 @@ def _final_of(corpus: Corpus, keys: dict[int, str], entries: dict[str, tuple]) -
         if encoded != entries[key][3]:
             patched[key] = encoded
     return tuple(order), patched
+
+
+def prune(directory: Path, keep: int = KEEP_FILES) -> None:
+    """Delete all but the `keep` most recently used cache files, and stale temp files."""
+    try:
+        files = sorted(
+            directory.glob("corpus-*.nrc"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in files[keep:]:
+            old.unlink()
+        now = time.time()
+        for tmp in directory.glob("corpus-*.tmp"):
+            if now - tmp.stat().st_mtime > STALE_TMP_S:  # a writer that crashed long ago
+                tmp.unlink()
+    except OSError:  # another instance pruning at the same time, or a read-only dir
+        pass

@@ -16,10 +16,12 @@ import hashlib
 import logging
 import marshal
 import os
+import sys
 import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import fields
+from importlib import metadata
 from pathlib import Path
 
 from newsreader import paths as app_paths
@@ -39,10 +41,19 @@ _A_PARAS = _ARTICLE_FIELDS.index("paragraphs")
 _P_SENTS = _PARAGRAPH_FIELDS.index("sentences")
 
 
+# Libraries whose version changes what the loader produces (decoding, HTML extraction).
+_PARSING_LIBRARIES = ("charset-normalizer", "selectolax")
+
+
 def _source_fingerprint() -> str:
-    """Hash of the model field names and the corpus package source: parsing rules changed?"""
+    """Hash of what parsing depends on: model fields, corpus package source, Python, libraries."""
     h = hashlib.sha256()
-    h.update(repr((FORMAT_VERSION, _ARTICLE_FIELDS, _PARAGRAPH_FIELDS)).encode())
+    h.update(
+        repr((FORMAT_VERSION, sys.version_info[:2], _ARTICLE_FIELDS, _PARAGRAPH_FIELDS)).encode()
+    )
+    for lib in _PARSING_LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{lib}={metadata.version(lib)}".encode())
     h.update(repr(tuple(f.name for f in fields(Sentence))).encode())
     pkg = Path(corpus_loader.__file__).resolve().parent
     try:
@@ -68,6 +79,7 @@ def fingerprint() -> str:
 
 
 def encode_article(a: Article) -> tuple:
+    """The article as builtin tuples/str/int, in field order; sentences as flat int pairs."""
     vals = [getattr(a, name) for name in _ARTICLE_FIELDS]
     vals[_A_PATH] = str(a.path)
     paras = []

@@ -120,11 +120,22 @@ class StateStore:
         # Every distinct problem so far, and those the UI has not shown yet (`pop_warnings`).
         self.warnings: list[str] = []
         self._unseen: list[str] = []
-        # The TUI may write from workers; one connection, serialised by this lock.
+        # The TUI writes from workers. Writes share one connection under `_lock`; reads use
+        # their own connection under `_read_lock`, so a write waiting for another instance's
+        # lock (up to the busy timeout) never stalls a read on the UI thread (WAL readers do
+        # not wait for writers). In memory there is one connection, under `_lock`.
         self._lock = threading.RLock()
+        self._read_lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
         self.persistent = True
         self._conn = self._open_disk()
+        if self.persistent:
+            try:
+                self._reader = self._connect(str(self.path))
+                self._reader.execute("PRAGMA query_only = ON")
+            except sqlite3.Error:
+                self._reader = None  # reads share the write connection
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -236,6 +247,12 @@ class StateStore:
     # -- running statements ------------------------------------------------------------------
 
     def _read(self, fn: Callable[[sqlite3.Connection], T], default: T) -> T:
+        with self._read_lock:
+            if self._reader is not None:
+                try:
+                    return fn(self._reader)
+                except sqlite3.Error:
+                    pass  # e.g. the file went away: try the write connection below
         with self._lock:
             if self._conn is None:
                 return default
@@ -244,6 +261,12 @@ class StateStore:
             except sqlite3.Error as e:
                 self._warn(f"could not read saved state ({e})")
                 return default
+
+    def _drop_reader(self) -> None:
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
 
     def _write(self, statements: Sequence[tuple[str, tuple]]) -> bool:
         """Run statements as one committed transaction; True if it reached the disk."""
@@ -268,6 +291,7 @@ class StateStore:
                     # Full disk, read-only file, corruption found mid-run: go on in memory
                     # with a copy of what we have, then retry there.
                     old = self._conn
+                    self._drop_reader()  # it would show the disk, not the session's marks
                     self._conn = self._fall_back(f"writing {self.path} failed ({e})", source=old)
                     old.close()
             return False
@@ -393,6 +417,7 @@ class StateStore:
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self) -> None:
+        self._drop_reader()
         with self._lock:
             if self._conn is not None:
                 self._conn.close()

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,10 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from newsreader.config import Config, load_config, unknown_binding_ids
 from newsreader.corpus import Article, Corpus, load_corpus
 from newsreader.paths import seeds_dir
-from newsreader.tui.commands import ReaderCommands
+from newsreader.tui.commands import ReaderCommands, known_binding_ids
 from newsreader.tui.messages import CorpusLoaded, IndexReady, LoadFailed, LoadProgress
+from newsreader.tui.reading import ReadingState, open_store
 from newsreader.tui.screens.main import MainScreen
 
 HERE = Path(__file__).resolve().parent
@@ -45,8 +48,16 @@ class NewsreaderApp(App[int]):
     marked: reactive[Article | None] = reactive(None)
     """The article marked with `m`; `c` on another one compares the two (read by compare)."""
 
-    def __init__(self, paths: Sequence[str | Path] = ()) -> None:
+    def __init__(self, paths: Sequence[str | Path] = (), *, config: Config | None = None) -> None:
         super().__init__()
+        problems: list[str] = []
+        if config is None:
+            config, problems = load_config()
+        self.config = config
+        """The user's settings (theme, keys, sort, boilerplate, default folders)."""
+        self._config_problems = problems
+        if not paths and config.default_paths:
+            paths = config.default_paths
         self.paths: list[Path] = [Path(p) for p in paths] or [seeds_dir()]
         self.corpus: Corpus = Corpus(name=corpus_name(paths))
         """The loaded corpus (empty until the load worker reports)."""
@@ -54,7 +65,10 @@ class NewsreaderApp(App[int]):
         """The search index (`newsreader.search.SearchIndex`) once built, else None."""
         self.loaded = False
         """True once loading and indexing have finished (or failed)."""
+        self.reading = ReadingState(None, self.paths, self._write_state)
+        """Read marks, stars and the saved position (session-only until the store opens)."""
         self._cancel = threading.Event()
+        self._stage = "loading…"
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -65,6 +79,20 @@ class NewsreaderApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.corpus.name} · loading…"
+        self._apply_config()
+
+    def _apply_config(self) -> None:
+        """Theme and keymap from the config; each problem is one notification, never fatal."""
+        config, problems = self.config, list(self._config_problems)
+        if config.theme in self.available_themes:
+            self.theme = config.theme
+        else:
+            problems.append(f"theme {config.theme!r} is not available; using {self.theme}")
+        known = known_binding_ids(self)
+        problems.extend(unknown_binding_ids(config, known))
+        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
     def start_loading(self) -> None:
         """Start the load worker (the main screen calls this once its widgets exist)."""
@@ -83,7 +111,7 @@ class NewsreaderApp(App[int]):
     def load(self) -> None:
         """Read every article, then build the search index, reporting progress as messages."""
         try:
-            corpus = load_corpus(
+            corpus = read_corpus(
                 self.paths, cancel=self._cancel, progress=self._throttled("Reading")
             )
         except Exception as error:  # whatever the loader hits, the app stays up and says why
@@ -91,7 +119,9 @@ class NewsreaderApp(App[int]):
             return
         if corpus.name == "corpus":
             corpus.name = self.corpus.name
-        self.post_message(CorpusLoaded(corpus))
+        reading = ReadingState(open_store(), self.paths, self._write_state)
+        reading.remember(corpus.articles)
+        self.post_message(CorpusLoaded(corpus, reading))
         if self._cancel.is_set():
             return
         try:
@@ -125,15 +155,25 @@ class NewsreaderApp(App[int]):
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         self.corpus = message.corpus
-        self._update_sub_title("indexing…")
+        if message.reading is not None:
+            self.reading = message.reading
+        self._stage = "indexing…"
+        self.update_sub_title()
         self.main_screen.corpus_loaded(message.corpus)
         self._notify_skipped()
+        for warning in self.reading.warnings():
+            self.notify(warning, title="State", severity="warning", markup=False)
+
+    def _write_state(self, write: Callable[[], Any]) -> None:
+        """Run a state-store write off the UI thread (a locked database waits up to 2 s)."""
+        self.run_worker(write, thread=True, group="state", exit_on_error=False)
 
     def on_index_ready(self, message: IndexReady) -> None:
         self.index = message.index
         self.loaded = True
         self.main_screen.hide_progress()
-        self._update_sub_title("")
+        self._stage = ""
+        self.update_sub_title()
         if message.error:
             self.notify(f"Search unavailable: {message.error}", severity="warning", markup=False)
         self.main_screen.index_ready()
@@ -142,13 +182,21 @@ class NewsreaderApp(App[int]):
         self.loaded = True
         self.main_screen.hide_progress()
         self.main_screen.corpus_loaded(self.corpus)
-        self._update_sub_title("load failed")
+        self._stage = "load failed"
+        self.update_sub_title()
         self.notify(f"Could not load: {message.error}", severity="error", markup=False)
 
-    def _update_sub_title(self, state: str) -> None:
+    def update_sub_title(self) -> None:
+        """Header: corpus name and counts (articles, unread, starred, skipped), then the stage."""
         c = self.corpus
-        parts = [c.name, f"{len(c.articles)} articles", f"{len(c.skipped)} skipped"]
-        self.sub_title = " · ".join([*parts, state] if state else parts)
+        unread, starred = self.reading.counts(c.articles)
+        parts = [c.name, f"{len(c.articles)} articles", f"{unread} unread"]
+        if starred:
+            parts.append(f"{starred} starred")
+        parts.append(f"{len(c.skipped)} skipped")
+        if self._stage:
+            parts.append(self._stage)
+        self.sub_title = " · ".join(parts)
 
     def _notify_skipped(self) -> None:
         skipped = self.corpus.skipped
@@ -177,7 +225,27 @@ class NewsreaderApp(App[int]):
 
     async def action_quit(self) -> None:
         self._cancel.set()  # let the load worker stop at its next batch
+        # Losing the position must never stop the reader from quitting.
+        with contextlib.suppress(Exception):
+            self.main_screen.save_position(now=True)
+            # Marks set just before `q` are still being written: let them land.
+            for worker in [w for w in self.workers if w.group == "state"]:
+                await worker.wait()
         self.exit(0)
+
+
+def read_corpus(
+    paths: Sequence[Path],
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Corpus:
+    """Through the on-disk cache when this build has it (a reopen skips parsing), else plain."""
+    try:
+        from newsreader.store.cache import load_corpus_cached
+    except ImportError:
+        return load_corpus(paths, cancel=cancel, progress=progress)
+    return load_corpus_cached(paths, cancel=cancel, progress=progress)
 
 
 def corpus_name(paths: Sequence[str | Path]) -> str:
@@ -190,6 +258,7 @@ def corpus_name(paths: Sequence[str | Path]) -> str:
     return f"{len(paths)} paths"
 
 
-def make_app(paths: Sequence[str | Path] = ()) -> NewsreaderApp:
-    """Build the reader on `paths` (files or folders; the bundled seeds when empty)."""
-    return NewsreaderApp(paths)
+def make_app(paths: Sequence[str | Path] = (), *, config: Config | None = None) -> NewsreaderApp:
+    """Build the reader on `paths` (files or folders; else the config's default folders, else
+    the bundled seeds), with `config` or the user's config file."""
+    return NewsreaderApp(paths, config=config)

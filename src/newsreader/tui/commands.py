@@ -102,6 +102,29 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
     return rows
 
 
+def known_binding_ids(app: App[Any]) -> set[str]:
+    """Every binding id of the reader's and the compare view's classes (for user keymaps)."""
+    import importlib
+
+    from textual.dom import DOMNode
+
+    for module in ("screens.main", "screens.help", "screens.compare", "screens.compare_picker"):
+        try:
+            importlib.import_module(f"newsreader.tui.{module}")
+        except ImportError:
+            continue  # a build without that view: its ids are simply not offered
+    ids = {b.id for b in type(app).BINDINGS if isinstance(b, Binding) and b.id}
+    stack = list(DOMNode.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.__module__.startswith("newsreader.tui"):
+            ids.update(
+                b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id
+            )
+    return ids
+
+
 def _target(app: App[Any], owner: type) -> DOMNode | None:
     """The live node an action of `owner` runs on (the main screen's widget of that class)."""
     main = getattr(app, "main_screen", None)

@@ -176,9 +176,13 @@ def _title_span(article: Article) -> tuple[int, int] | None:
         return span
     if article.title:
         return None
+    n = len(article.text)
     first = next((p for p in article.paragraphs if not p.boilerplate), None)
-    if first is not None and 0 < first.end - first.start <= MAX_TITLE_CHARS:
-        return (first.start, first.end)
+    if first is None:
+        return None
+    start, end = max(0, first.start), min(n, first.end)
+    if 0 < end - start <= MAX_TITLE_CHARS and article.text[start:end].strip():
+        return (start, end)
     return None
 
 
@@ -193,14 +197,30 @@ def build_document(article: Article) -> Document:
         builder.add_plain(clean_for_display(article.display_title), "title")
     builder.add_plain(_metadata_line(article) or "(no metadata found)", "meta")
 
-    paragraphs = [(p.start, p.end, p.boilerplate, p.sentences) for p in article.paragraphs]
+    n = len(text)
+    # Clamped and ordered: a loader bug (or a stale cache) must not break the text pane.
+    paragraphs = sorted(
+        (
+            (max(0, p.start), min(n, p.end), p.boilerplate, p.sentences)
+            for p in article.paragraphs
+            if p.start < p.end and p.start < n
+        ),
+        key=lambda t: (t[0], t[1]),
+    )
     if not paragraphs:  # a loader that found no paragraphs: fall back to non-empty lines
         paragraphs = [(m.start(), m.end(), False, ()) for m in re.finditer(r"[^\n]+", text)]
+    shown_to = 0
     for start, end, boilerplate, sentences in paragraphs:
+        start = max(start, shown_to)  # overlapping paragraphs: show each character once
         if title_span and title_span[0] <= start and end <= title_span[1]:
             continue  # already shown as the heading
-        if title_span and start < title_span[1] and title_span[0] < end:
-            # The title is part of a paragraph: show the rest of the paragraph after it.
+        if (
+            title_span
+            and start < title_span[1]
+            and title_span[0] < end
+            and not text[start : title_span[0]].strip()
+        ):
+            # The paragraph starts with the title: show the rest of it after the heading.
             start = max(start, title_span[1])
         while start < end and text[start].isspace():
             start += 1
@@ -208,6 +228,7 @@ def build_document(article: Article) -> Document:
             end -= 1
         if start >= end:
             continue
+        shown_to = end
         breaks = glue_breaks(text, [s.start for s in sentences], start, end)
         builder.add_article_span(text, start, end, "boilerplate" if boilerplate else "para", breaks)
     return builder.build()
@@ -233,6 +254,8 @@ def wrap_block(text: str, start: int, end: int, width: int) -> list[tuple[int, i
     lines: list[tuple[int, int]] = []
     line_start, used = start, 0
     for m in _WORD.finditer(text, start, end):
+        if not lines and not used:
+            line_start = m.start()  # a block's leading blanks (cleaned controls) are dropped
         word = m.group(1)
         w = len(word) if word.isascii() else cell_len(word)
         if used and used + w > width:

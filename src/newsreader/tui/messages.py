@@ -22,9 +22,10 @@ class LoadProgress(Message):
 class CorpusLoaded(Message):
     """The corpus is read; the list can be shown while the search index builds."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, reading: Any | None = None) -> None:
         super().__init__()
         self.corpus = corpus
+        self.reading = reading  # a ReadingState: read marks, stars, saved position
 
 
 class IndexReady(Message):

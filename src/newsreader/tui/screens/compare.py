@@ -110,9 +110,6 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         a, b = self._articles
         self._set_headers(a, b, None)
-        if self.comparison is not None:
-            self._show(self.comparison)
-            return
         self.run_worker(
             self._compute,
             thread=True,
@@ -127,7 +124,9 @@ class CompareScreen(Screen[None]):
 
     def _compute(self) -> tuple[Comparison, PaneModel, PaneModel]:
         a, b = self._articles
-        comparison = run_comparison(a, b, self._cancel)
+        comparison = self.comparison  # the picker may have compared them already
+        if comparison is None:
+            comparison = run_comparison(a, b, self._cancel)
         # Layout is linear in the text but still worth keeping off the UI thread for long pieces.
         return comparison, build_pane_model(comparison, "a"), build_pane_model(comparison, "b")
 
@@ -173,15 +172,24 @@ class CompareScreen(Screen[None]):
             other = "B" if side == "a" else "A"
             header.update(header_text(article, pct, side.upper(), other))
 
-    def _goto(self, index: int) -> None:
-        """Make passage `index` current on both sides and line the pair up on the same row."""
+    def _goto(self, index: int, anchor: ComparePane | None = None) -> None:
+        """Make passage `index` current on both sides and line the pair up on the same row.
+
+        With an `anchor` (the pane the reader clicked in) that pane stays put and only the
+        other one moves.
+        """
         self.current = index
         a, b = self.pane_a, self.pane_b
         a.set_current(index)
         b.set_current(index)
         la, lb = a.passage_line(index), b.passage_line(index)
         height = min(a.scrollable_content_region.height, b.scrollable_content_region.height)
-        if la is None or lb is None:
+        if anchor is not None:
+            other = b if anchor is a else a
+            here, there = anchor.passage_line(index), other.passage_line(index)
+            if here is not None and there is not None:
+                other.sync_to(there - (here - anchor.top_line))
+        elif la is None or lb is None:
             for pane, line in ((a, la), (b, lb)):
                 if line is not None:
                     pane.sync_to(line - height // 3)
@@ -217,7 +225,9 @@ class CompareScreen(Screen[None]):
             index = (start if start is not None else 0) if delta > 0 else total - 1
         else:
             index = (self.current + delta) % total
-            if index != self.current + delta:
+            if total == 1:
+                self.notify("This is the only shared passage.", timeout=2)
+            elif index != self.current + delta:
                 where = "first" if delta > 0 else "last"
                 self.notify(f"Wrapped around to the {where} passage.", timeout=2)
         self._goto(index)
@@ -254,6 +264,11 @@ class CompareScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def on_compare_pane_passage_clicked(self, event: ComparePane.PassageClicked) -> None:
+        """A click on a passage makes it current and shows its detail line."""
+        self._detail_shown = True
+        self._goto(event.index, anchor=event.pane)
 
     def on_compare_pane_scrolled(self, event: ComparePane.Scrolled) -> None:
         """Keep the other pane at the counterpart of the passage at the top of this one."""

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBar
 
 from newsreader.corpus import Article, Corpus
+from newsreader.tui.screens.reading_actions import ReadingActions
 from newsreader.tui.widgets.article_list import SORT_KEYS, ArticleList
 from newsreader.tui.widgets.article_view import ArticleView
 from newsreader.tui.widgets.search_results import SearchPanel
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 50
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReadingActions, Screen[None]):
     """List + text pane + search view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,8 +39,11 @@ class MainScreen(Screen[None]):
         Binding("N", "previous_hit", "Previous hit", show=False, id="reader.previous_hit"),
         Binding("c", "compare", "Compare", id="reader.compare"),
         Binding("m", "mark", "Mark", id="reader.mark"),
-        Binding("o", "cycle_sort", "Sort", id="reader.sort"),
-        Binding("b", "toggle_boilerplate", "Boilerplate", id="reader.boilerplate"),
+        Binding("s", "toggle_star", "Star", id="reader.toggle_star"),
+        Binding("f", "cycle_filter", "Filter", id="reader.filter"),
+        Binding("r", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
+        Binding("o", "cycle_sort", "Sort", show=False, id="reader.sort"),
+        Binding("b", "toggle_boilerplate", "Boilerplate", show=False, id="reader.boilerplate"),
         Binding("space", "text_page_down", "Scroll text", show=False, id="reader.text_page"),
     ]
 
@@ -91,6 +95,10 @@ class MainScreen(Screen[None]):
         return self.text_view.article
 
     def on_mount(self) -> None:
+        config = self.app.config
+        if config.sort in SORT_KEYS:
+            self.sort_key = config.sort
+        self.text_view.hide_boilerplate = config.hide_boilerplate
         # set_focus, not focus(): it takes effect at once, so keys typed right after `/` or
         # Enter (a fast typist, a paste, tmux send-keys) land in the widget they were meant for.
         self.set_focus(self.article_list)
@@ -108,11 +116,12 @@ class MainScreen(Screen[None]):
         self.query_one("#progress").display = False
 
     def corpus_loaded(self, corpus: Corpus) -> None:
-        """Fill the list; the first article goes into the text pane."""
+        """Fill the list and go back to where the reader was (or the first article)."""
         articles = self.article_list
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
-        articles.set_articles(corpus.articles, self.sort_key)
-        self._update_list_status()
+        articles.status = self.article_status
+        self.refill_list()
+        self.restore_position()
         if not corpus.articles:
             self.text_view.show_message("No articles. Open a folder: newsreader PATH")
 
@@ -121,22 +130,19 @@ class MainScreen(Screen[None]):
         if self.searching and self.search_panel.input.value.strip():
             self._start_search(self.search_panel.input.value)
 
-    def _update_list_status(self) -> None:
-        count = len(self.app.corpus.articles)
-        self.query_one("#list-status", Label).update(
-            Text(f"{count} articles · sorted by {self.sort_key} (o)")
-        )
-
     # --- list and text ------------------------------------------------------------------
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
-        if not self.searching:
+        # Already shown (a re-sort, a restored position arriving first): keep its scroll.
+        if not self.searching and event.article is not self.text_view.article:
             self._spans, self._span_index = [], None
             self.text_view.show_article(event.article)
 
     @on(ArticleList.Selected)
-    def _article_selected(self) -> None:
+    def _article_selected(self, event: ArticleList.Selected) -> None:
+        self.mark_read(event.article)
+        self.save_position()
         self.set_focus(self.text_view)
 
     @on(ArticleView.Back)
@@ -152,6 +158,7 @@ class MainScreen(Screen[None]):
             self._close_search()
         self.article_list.select_article(article)
         self.text_view.show_article(article)
+        self.mark_read(article)
         self.set_focus(self.text_view)
 
     def _marked_changed(self) -> None:
@@ -165,9 +172,14 @@ class MainScreen(Screen[None]):
             self.search_panel.input.insert_text_at_cursor("/")  # `/` is also a character
             return
         self.query_one("#left").add_class("-searching")
-        self.set_focus(self.search_panel.input)
-        if self.app.index is None:
-            self.search_panel.set_status("Indexing… results appear as soon as it is ready.")
+        search_input = self.search_panel.input
+        self.set_focus(search_input)
+        if search_input.value:
+            # The last query comes back selected: Enter reuses it, typing replaces it.
+            search_input.select_all()
+            self._start_search(search_input.value)
+        else:
+            self._start_search("")  # empty: list the recent searches
 
     @on(SearchPanel.Closed)
     def _close_search(self) -> None:
@@ -189,8 +201,11 @@ class MainScreen(Screen[None]):
         self._search_cancel.set()  # a newer keystroke makes the running search stale
         self._search_cancel = threading.Event()
         if not query.strip():
-            self.search_panel.results.show_hits([])
-            self.search_panel.set_status("Type to search every article.")
+            recent = self.app.reading.recent_searches()
+            self.search_panel.results.show_recent(recent)
+            self.search_panel.set_status(
+                "Recent searches (↓ then Enter runs one)." if recent else "Type to search."
+            )
             return
         if self.app.index is None:
             self.search_panel.set_status("Indexing… results appear as soon as it is ready.")
@@ -227,10 +242,19 @@ class MainScreen(Screen[None]):
     @on(Input.Submitted, "#search-input")
     def _hit_selected(self) -> None:
         """Enter on a hit (or in the input: the highlighted, best hit) opens it."""
-        hit = self.search_panel.results.hit
+        results = self.search_panel.results
+        if (recent := results.recent_query) is not None:
+            search_input = self.search_panel.input
+            search_input.value = recent
+            search_input.cursor_position = len(recent)
+            self.set_focus(search_input)
+            return
+        hit = results.hit
         self._show_hit(hit)
         if hit is not None:
             self.article_list.select_article(hit.article)
+            self.mark_read(hit.article)
+            self.app.reading.add_search(self._query)
             self.set_focus(self.text_view)
 
     def _show_hit(self, hit: Any | None) -> None:
@@ -285,8 +309,7 @@ class MainScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort_key = SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)]
-        self.article_list.set_articles(self.app.corpus.articles, self.sort_key)
-        self._update_list_status()
+        self.refill_list()
 
     def action_toggle_boilerplate(self) -> None:
         view = self.text_view
@@ -307,10 +330,17 @@ class MainScreen(Screen[None]):
             self.notify("Marked. Press c on another article to compare the two.", timeout=3)
 
     def action_compare(self) -> None:
+        """`c`: the marked article beside this one, or a picker of what to compare it with."""
         article = self.current_article
         if article is None:
             return
+        marked = self.app.marked
         try:
+            if marked is not None and marked is not article:
+                from newsreader.tui.screens.compare import CompareScreen
+
+                self.app.push_screen(CompareScreen(marked, article))
+                return
             from newsreader.tui.screens.compare_picker import ComparePicker
         except ImportError:
             self.notify("The compare view is not available in this build.", severity="warning")

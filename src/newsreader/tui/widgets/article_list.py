@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -22,7 +24,10 @@ from newsreader.corpus import Article
 from newsreader.text import clean_for_display
 
 SORT_KEYS = ("date", "outlet", "title")
-MARK = "◆"
+MARK = "◆"  # the article marked for compare (`m`)
+STAR = "★"
+UNREAD = "•"
+PREFIX_WIDTH = 3  # mark, star/unread, space
 DATE_WIDTH = 10
 
 
@@ -60,6 +65,9 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--outlet",
         "article-list--date",
         "article-list--mark",
+        "article-list--star",
+        "article-list--unread",
+        "article-list--read",
     }
 
     DEFAULT_CSS = """
@@ -89,7 +97,11 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.rows: list[Article] = []
         self.marked: Article | None = None
+        # (read, starred) of an article, from the app's reading state; None: all unread.
+        self.status: Callable[[Article], tuple[bool, bool]] | None = None
         self.empty_message = "Loading…"
+        self._has_outlets = True
+        self._has_dates = True
 
     @property
     def article(self) -> Article | None:
@@ -100,6 +112,9 @@ class ArticleList(ScrollView, can_focus=True):
         """Show `articles` sorted by `sort_key`, keeping the cursor on the same article."""
         current = self.article
         self.rows = sort_articles(articles, sort_key)
+        # Columns nobody fills (a corpus without outlets) give their room to the title.
+        self._has_outlets = any(a.outlet for a in self.rows)
+        self._has_dates = any(a.date for a in self.rows)
         self.virtual_size = Size(0, len(self.rows))
         index = next((i for i, a in enumerate(self.rows) if a is current), 0)
         self.refresh()
@@ -134,8 +149,8 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if not self.rows:
-            text = Text(self.empty_message if y == 0 else "", style=base, end="")
-            return Strip(text.render(self.app.console)).crop_extend(0, width, base)
+            message = self.empty_message if y == 0 else ""
+            return Strip([Segment(message, base)]).crop_extend(0, width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         text = self.row_text(self.rows[index], width)
@@ -145,16 +160,22 @@ class ArticleList(ScrollView, can_focus=True):
         return Strip(text.render(self.app.console), width).crop_extend(0, width, base)
 
     def row_text(self, article: Article, width: int) -> Text:
-        """One row: mark, title (ellipsis), outlet, date, fitted to `width` cells."""
-        date_w = DATE_WIDTH if width >= 40 else 0
-        outlet_w = min(18, max(8, width // 5)) if width >= 50 else 0
-        title_w = max(
-            1, width - 2 - (outlet_w + 1 if outlet_w else 0) - (date_w + 1 if date_w else 0)
-        )
+        """One row: mark, star or unread dot, title (ellipsis), outlet, date, in `width` cells."""
+        date_w = DATE_WIDTH if width >= 40 and self._has_dates else 0
+        outlet_w = min(14, max(8, width // 6)) if width >= 50 and self._has_outlets else 0
+        columns = (outlet_w + 1 if outlet_w else 0) + (date_w + 1 if date_w else 0)
+        title_w = max(1, width - PREFIX_WIDTH - columns)
+        read, starred = self.status(article) if self.status is not None else (False, False)
         row = Text(no_wrap=True, end="")
-        mark_style = self.get_component_rich_style("article-list--mark")
-        row.append(f"{MARK} " if article is self.marked else "  ", style=mark_style)
+        row.append(MARK if article is self.marked else " ", style=self._style("mark"))
+        if starred:
+            row.append(STAR, style=self._style("star"))
+        else:
+            row.append(" " if read else UNREAD, style=self._style("unread"))
+        row.append(" ")
         title = Text(_one_line(article.display_title), no_wrap=True, end="")
+        if read:
+            title.stylize(self._style("read"))
         title.truncate(title_w, overflow="ellipsis", pad=True)
         row.append_text(title)
         if outlet_w:
@@ -162,14 +183,17 @@ class ArticleList(ScrollView, can_focus=True):
             outlet.truncate(outlet_w, overflow="ellipsis", pad=True)
             row.append(" ")
             row.append_text(outlet)
-            row.stylize(self.get_component_rich_style("article-list--outlet"), len(row) - outlet_w)
+            row.stylize(self._style("outlet"), len(row) - outlet_w)
         if date_w:
             row.append(" ")
             row.append(
                 _one_line(article.date)[:date_w].ljust(date_w),
-                style=self.get_component_rich_style("article-list--date"),
+                style=self._style("date"),
             )
         return row
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"article-list--{part}")
 
     # --- input --------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -73,6 +74,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._current_hit: int | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._empty_message = "Loading…"
+        self._pending_scroll: tuple[Article, int] | None = None
 
     # --- what to show -------------------------------------------------------------------
 
@@ -80,11 +82,27 @@ class ArticleView(ScrollView, can_focus=True):
         """Show `article` from the top (or a message when None), with no hits highlighted."""
         if article is not self.article:
             self.article = article
-            self.document = build_document(article) if article is not None else None
+            try:
+                self.document = build_document(article) if article is not None else None
+            except Exception as error:  # show the rest of the corpus rather than crash
+                self.document = None
+                self._empty_message = f"Cannot display this article ({type(error).__name__})."
             self._hits, self._hit_ends, self._current_hit = [], [], None
             self._relayout()
-        if not keep_scroll:
+        pending = self._pending_scroll
+        if pending is not None and article is pending[0]:
+            self._pending_scroll = None
             self.scroll_to(0, 0, animate=False)
+            self.call_after_refresh(self.scroll_to, y=pending[1], animate=False)
+        elif not keep_scroll:
+            self.scroll_to(0, 0, animate=False)
+
+    def scroll_when_shown(self, article: Article, y: int) -> None:
+        """Open `article` at line `y` the next time it is shown (a restored position): the
+        list's highlight messages may show other articles first."""
+        self._pending_scroll = (article, y)
+        if article is self.article:
+            self.show_article(article)
 
     def show_message(self, message: str) -> None:
         """Show a one-line message instead of an article (loading, empty corpus)."""
@@ -180,8 +198,8 @@ class ArticleView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if self.document is None:
-            text = Text(self._empty_message if y == 0 else "", style=base)
-            return Strip(text.render(self.app.console)).crop_extend(0, width, base)
+            message = self._empty_message if y == 0 else ""
+            return Strip([Segment(message, base)]).crop_extend(0, width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
         strip = self._cache.get(index)
@@ -200,7 +218,9 @@ class ArticleView(ScrollView, can_focus=True):
         style = base
         if kind in ("title", "meta", "boilerplate"):
             style = base + self.get_component_rich_style(f"article-view--{kind}")
-        text = Text(plain, style=style, no_wrap=True, end="")
+        text = Text(plain, no_wrap=True, end="")
+        # A span, not Text(style=...): Rich drops the base style of a Text without spans.
+        text.stylize(style)
         # Hits are short and sorted, so their ends are sorted too: start at the first that ends
         # after this line begins.
         for n in range(bisect_right(self._hit_ends, line.start), len(self._hits)):

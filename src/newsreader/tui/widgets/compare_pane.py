@@ -12,10 +12,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -115,10 +117,11 @@ def build_pane_model(comparison: Comparison, side: Side) -> PaneModel:
         start, end = _trim(text, para.start, para.end)
         if start >= end:
             continue
-        shown = doc.to_display(start)
+        # The last character, not the first: when a title line opens the paragraph the title
+        # is its own block and the paragraph's block starts after it. A hidden paragraph snaps
+        # to the next shown block, whose own paragraph comes later and overwrites this.
+        shown = doc.to_display(end - 1)
         block = None if shown is None else bisect_right(block_starts, shown) - 1
-        # A hidden paragraph snaps to the next shown block, whose own paragraph comes later and
-        # overwrites this, so each block ends with the mark of the paragraph it really shows.
         if block is not None and block >= 0:
             block_marks[block] = mark
     return PaneModel(doc, kind_spans + diff_spans, passage_spans, block_marks)
@@ -191,6 +194,14 @@ class ComparePane(ScrollView, can_focus=True):
             self.pane = pane
             self.top = top
 
+    class PassageClicked(Message):
+        """The reader clicked inside passage `index` in this pane."""
+
+        def __init__(self, pane: ComparePane, index: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.index = index
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.model: PaneModel | None = None
@@ -212,7 +223,7 @@ class ComparePane(ScrollView, can_focus=True):
         if message:
             self._message = message
         self._relayout()
-        self.scroll_to(0, 0, animate=False)
+        self.sync_to(0)  # quietly: a new model is not the reader scrolling
 
     def set_current(self, index: int | None) -> None:
         """Highlight passage `index` (an index into the comparison's passages)."""
@@ -228,13 +239,6 @@ class ComparePane(ScrollView, can_focus=True):
         span = self.model.passage_spans[index]
         return None if span is None else self.line_of(span[0])
 
-    def passage_end_line(self, index: int) -> int | None:
-        """Last display line of a passage on this side."""
-        if self.model is None:
-            return None
-        span = self.model.passage_spans[index]
-        return None if span is None else self.line_of(max(span[0], span[1] - 1))
-
     def passage_at(self, top: int) -> int | None:
         """The first passage (in this side's text order) that ends on or after line `top`."""
         if self.model is None:
@@ -247,6 +251,41 @@ class ComparePane(ScrollView, can_focus=True):
             if best is None or key < best:
                 best = key
         return None if best is None else best[1]
+
+    def passage_at_offset(self, offset: int) -> int | None:
+        """The shortest passage holding a display offset (the most specific when they overlap)."""
+        if self.model is None:
+            return None
+        found = [
+            (span[1] - span[0], i)
+            for i, span in enumerate(self.model.passage_spans)
+            if span is not None and span[0] <= offset < span[1]
+        ]
+        return min(found)[1] if found else None
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The display offset under a point of the pane (content coordinates), if on text."""
+        line_index = self.top_line + y
+        if not 0 <= line_index < len(self._lines):
+            return None
+        start, end, block, _ = self._lines[line_index]
+        column = x - GUTTER_WIDTH + round(self.scroll_x)
+        if block < 0 or column < 0 or self.model is None:
+            return None
+        # Cells to characters: wide characters take two cells.
+        cells = 0
+        for i, ch in enumerate(self.model.document.text[start:end]):
+            cells += cell_len(ch)
+            if cells > column:
+                return start + i
+        return None
+
+    def on_click(self, event: Click) -> None:
+        point = event.get_content_offset(self)
+        offset = None if point is None else self.offset_at(point.x, point.y)
+        index = None if offset is None else self.passage_at_offset(offset)
+        if index is not None:
+            self.post_message(self.PassageClicked(self, index))
 
     def line_of(self, offset: int) -> int:
         """Index of the display line holding a display offset."""
@@ -407,6 +446,12 @@ class CompareLegend(Widget):
         if y:
             return Strip.blank(width, base)
 
+        text = self._legend(base, compact=False)
+        if text.cell_len > width:  # narrow terminals: the same swatches, shorter words
+            text = self._legend(base, compact=True)
+        return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, base)
+
+    def _legend(self, base: Style, *, compact: bool) -> Text:
         def style(name: str) -> Style:
             return self.get_component_rich_style(f"compare-pane--{name}")
 
@@ -416,14 +461,17 @@ class CompareLegend(Widget):
             text.append(" ")
         text.append("boilerplate", style("boilerplate"))
         text.append("  ")
-        text.append("only in A", style("deleted"))
+        text.append("only A" if compact else "only in A", style("deleted"))
         text.append(" ")
-        text.append("only in B", style("inserted"))
-        text.append("  │ ")
+        text.append("only B" if compact else "only in B", style("inserted"))
+        text.append(" │" if compact else "  │ ")
         for mark in ("copied", "edited", "rewritten", "original"):
+            if compact:
+                text.append(" ")
             text.append(MARK_CHARS[mark], style(f"mark-{mark}"))
-            text.append(f" {mark}  ")
-        return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, base)
+            if not compact:
+                text.append(f" {mark}  ")
+        return text
 
 
 def header_text(

@@ -72,10 +72,27 @@ class SearchResults(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Any] = []
+        self.recent: list[str] = []
+        """Recent queries, listed instead of hits while the input is empty."""
+
+    def show_recent(self, queries: Sequence[str]) -> None:
+        """List earlier queries; choosing one runs it again."""
+        self.hits, self.recent = [], list(queries)
+        self.clear_options()
+        self.add_options(Option(Text(f"↺ {_one_line(q)}")) for q in self.recent)
+        if self.recent:
+            self.highlighted = 0
+
+    @property
+    def recent_query(self) -> str | None:
+        """The highlighted recent query, when recent queries are listed."""
+        if not self.recent or self.highlighted is None:
+            return None
+        return self.recent[self.highlighted] if self.highlighted < len(self.recent) else None
 
     def show_hits(self, hits: Sequence[Any]) -> None:
         """Replace the list with `hits` (best first) and highlight the first."""
-        self.hits = list(hits)
+        self.hits, self.recent = list(hits), []
         self.clear_options()
         self.add_options(Option(HitPrompt(h)) for h in self.hits)
         if self.hits:
