@@ -10,6 +10,8 @@ CORE = [
     "newsreader.reuse",
     "newsreader.search",
     "newsreader.store",
+    "newsreader.provenance",
+    "newsreader.config",
     "newsreader.cli.common",
     "newsreader.text",
     "newsreader.paths",

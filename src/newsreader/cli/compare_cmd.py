@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from rich.console import Console, Group
@@ -11,6 +12,7 @@ from rich.text import Text
 
 from newsreader.cli.common import fail, print_json
 from newsreader.corpus import Article, ArticleError, load_article
+from newsreader.provenance import export_html, export_markdown
 from newsreader.reuse import Comparison, Passage, compare_articles
 from newsreader.text import clean_for_display
 
@@ -26,6 +28,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("a", metavar="A", help="first article file")
     parser.add_argument("b", metavar="B", help="second article file")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--html", metavar="FILE", help="also write a self-contained, citable HTML record to FILE"
+    )
+    parser.add_argument("--markdown", metavar="FILE", help="also write the record as Markdown")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +42,14 @@ def run(args: argparse.Namespace) -> int:
         except ArticleError as e:
             return fail(f"cannot read {path}: {e}")
     comparison = compare_articles(*articles)
+    for target, export in ((args.html, export_html), (args.markdown, export_markdown)):
+        if target is None:
+            continue
+        try:
+            Path(target).expanduser().write_text(export(comparison), encoding="utf-8")
+        except OSError as e:
+            return fail(f"cannot write {target}: {e.strerror or e}")
+        print(f"newsreader: wrote {Path(target).expanduser().resolve()}", file=sys.stderr)
     if args.json:
         print_json(comparison.to_json())
         return 0

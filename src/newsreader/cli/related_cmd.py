@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -16,7 +17,8 @@ from newsreader.cli.common import (
     load_paths,
     print_json,
 )
-from newsreader.reuse import related
+from newsreader.provenance import clusters_json
+from newsreader.reuse import RelatedIndex, related
 from newsreader.text import clean_for_display
 
 
@@ -28,6 +30,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--top", type=int, default=5, metavar="K", help="related articles per article (default 5)"
     )
+    parser.add_argument(
+        "--no-clusters",
+        action="store_true",
+        help="skip story clusters (verified by alignment: slower on big corpora)",
+    )
     add_json_argument(parser)
 
 
@@ -38,19 +45,22 @@ def run(args: argparse.Namespace) -> int:
         corpus = load_paths(args.paths)
     except CliError as e:
         return fail(str(e))
-    results = related(corpus, args.top)
+    index = RelatedIndex.build(corpus)
+    results = related(corpus, args.top, index=index)
+    clusters = None if args.no_clusters else clusters_json(corpus, index)
     if args.json:
-        print_json(
-            {
-                "articles": [
-                    {
-                        "path": str(article.path.resolve()),
-                        "related": [_json(r) for r in relations],
-                    }
-                    for article, relations in results
-                ]
-            }
-        )
+        data: dict = {
+            "articles": [
+                {
+                    "path": str(article.path.resolve()),
+                    "related": [_json(r) for r in relations],
+                }
+                for article, relations in results
+            ]
+        }
+        if clusters is not None:
+            data["clusters"] = clusters
+        print_json(data)
         return 0
     table = Table(title=f"related articles ({len(results)} articles)", show_lines=True)
     table.add_column("article", overflow="fold", ratio=1)
@@ -64,7 +74,13 @@ def run(args: argparse.Namespace) -> int:
             cell.append(f" · {r.shared_chars:>6} · ", style="dim")
             cell.append(clean_for_display(r.article.display_title))
         table.add_row(Text(clean_for_display(article.display_title)), cell or Text("—"))
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    if clusters:
+        console.print(Text(f"{len(clusters)} story clusters (articles sharing text)", style="bold"))
+        for n, members in enumerate(clusters, 1):
+            names = ", ".join(clean_for_display(Path(m).name) for m in members)
+            console.print(Text(f"  {n}. {len(members)} articles: {names}"))
     return 0
 
 

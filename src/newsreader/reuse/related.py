@@ -199,17 +199,20 @@ def related(
     *,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
+    index: RelatedIndex | None = None,
 ) -> list[tuple[Article, list[Relation]]]:
     """Every article of the corpus with its related articles, best first.
 
-    `progress(done, total)` covers both halves: building the index, then ranking."""
+    `progress(done, total)` covers both halves: building the index, then ranking. Pass an
+    `index` already built over `corpus` to reuse it (e.g. for story clusters too)."""
     total = 2 * len(corpus.articles)
 
     def building(done: int, _: int) -> None:
         if progress is not None:
             progress(done, total)
 
-    index = RelatedIndex.build(corpus, cancel=cancel, progress=building)
+    if index is None:
+        index = RelatedIndex.build(corpus, cancel=cancel, progress=building)
     out = []
     half = len(index.articles)
     for n, article in enumerate(index.articles):

@@ -9,6 +9,7 @@ Article text only enters `rich.text.Text` as a plain string, cleaned by `build_d
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -85,8 +86,13 @@ def paragraph_marks(comparison: Comparison, side: Side) -> list[str]:
     return marks
 
 
-def build_pane_model(comparison: Comparison, side: Side) -> PaneModel:
-    """Lay out side `a` or `b` of a comparison: passages, changed words and paragraph marks."""
+def build_pane_model(
+    comparison: Comparison, side: Side, facts: Sequence[tuple[int, int]] = ()
+) -> PaneModel:
+    """Lay out side `a` or `b` of a comparison: passages, changed words and paragraph marks.
+
+    `facts` are spans (article offsets on this side) of changed facts, painted on top of all.
+    """
     article = comparison.a if side == "a" else comparison.b
     text = article.text
     doc = build_document(article)
@@ -110,6 +116,11 @@ def build_pane_model(comparison: Comparison, side: Side) -> PaneModel:
             if changed is not None and changed[0] < changed[1]:
                 name = "deleted" if side == "a" else "inserted"
                 diff_spans.append((changed[0], changed[1], name))
+    fact_spans: list[Span] = []
+    for fs, fe in facts:
+        shown = doc.span_to_display(*_trim(text, fs, fe))
+        if shown is not None and shown[0] < shown[1]:
+            fact_spans.append((shown[0], shown[1], "fact"))
 
     block_marks: dict[int, str] = {}
     block_starts = [blk.start for blk in doc.blocks]
@@ -124,7 +135,7 @@ def build_pane_model(comparison: Comparison, side: Side) -> PaneModel:
         block = None if shown is None else bisect_right(block_starts, shown) - 1
         if block is not None and block >= 0:
             block_marks[block] = mark
-    return PaneModel(doc, kind_spans + diff_spans, passage_spans, block_marks)
+    return PaneModel(doc, kind_spans + diff_spans + fact_spans, passage_spans, block_marks)
 
 
 def wrap_pane(model: PaneModel, width: int) -> tuple[list[PaneLine], list[list[Span]]]:
@@ -170,6 +181,7 @@ class ComparePane(ScrollView, can_focus=True):
         "compare-pane--paraphrase",
         "compare-pane--deleted",
         "compare-pane--inserted",
+        "compare-pane--fact",
         "compare-pane--current",
         "compare-pane--bar",
         "compare-pane--mark-copied",
@@ -464,6 +476,8 @@ class CompareLegend(Widget):
         text.append("only A" if compact else "only in A", style("deleted"))
         text.append(" ")
         text.append("only B" if compact else "only in B", style("inserted"))
+        text.append(" ")
+        text.append("fact" if compact else "changed fact", style("fact"))
         text.append(" │" if compact else "  │ ")
         for mark in ("copied", "edited", "rewritten", "original"):
             if compact:
