@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -356,3 +357,25 @@ def test_prune_keeps_the_most_recently_used(tmp_path: Path) -> None:
         "corpus-4.nrc",
         "unrelated.txt",
     ]
+
+
+def test_pool_starts_under_a_captured_stderr(folder: Path, seeds_dir: Path) -> None:
+    # Textual replaces sys.stderr with an object without a real file descriptor; the pool must
+    # still start there (in a fresh process: the resource tracker starts once per process).
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from newsreader.store import parse_pool\n"
+        "class Capture:\n"
+        "    def write(self, s): return len(s)\n"
+        "    def flush(self): pass\n"
+        "    def fileno(self): return -1\n"
+        f"files = sorted(p for p in Path({str(seeds_dir)!r}).iterdir() if p.is_file())\n"
+        "sys.stderr = Capture()\n"
+        "out = list(parse_pool._in_workers(files, 2, None))\n"
+        "sys.stdout.write(str(len(out)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(done.stdout) == len([p for p in seeds_dir.iterdir() if p.is_file()])

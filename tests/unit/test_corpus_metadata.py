@@ -207,3 +207,18 @@ def test_normalise_date(value: str, iso: str | None) -> None:
 def test_today_announced_without_dateline_is_not_a_release() -> None:
     text = "Acme shares jump\n\nAcme today announced record sales, and its shares jumped 9%.\n"
     assert _parse(text).kind == "news"
+
+
+def test_untitled_article_display_title_skips_a_leading_date() -> None:
+    from pathlib import Path
+
+    from newsreader.corpus import parse_text
+
+    article = parse_text(
+        "date 2021-03-03 The council voted on Tuesday to close the library.\n\n"
+        "Residents said they were surprised.",
+        Path("x.txt"),
+    )
+    assert article.title is None
+    assert article.display_title.startswith("The council voted")
+    assert article.date == "2021-03-03"

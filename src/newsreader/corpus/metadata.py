@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsreader.corpus.dates import DATE_RE, MONTH, find_date
+from newsreader.corpus.dates import DATE_RE, MONTH, find_date, match_to_iso
 from newsreader.corpus.models import Paragraph
 from newsreader.corpus.segment import split_sentences
 
@@ -254,6 +254,16 @@ def _line_date(line: str, i: int, short: bool, meta_lines: set[int]) -> str | No
     ):
         return found[0]
     return None
+
+
+def strip_leading_date(line: str) -> str:
+    """`date 2020-04-02 The announcement ...` -> `The announcement ...` (for display only)."""
+    prefix = _DATE_PREFIX.match(line)
+    rest = line[prefix.end() :] if prefix else line
+    m = DATE_RE.match(rest)
+    if m is None or match_to_iso(m) is None:
+        return line
+    return rest[m.end() :].lstrip(" ,:—–-|·")
 
 
 def _apply_field(meta: Metadata, p: Paragraph, field: re.Match[str]) -> None:

@@ -58,9 +58,11 @@ class Article:
         """The title, or the start of the first non-boilerplate paragraph, or the file name."""
         if self.title:
             return self.title
+        from newsreader.corpus.metadata import strip_leading_date  # models stay import-light
+
         for p in self.paragraphs:
             if not p.boilerplate:
-                snippet = " ".join(self.text[p.start : p.end].split())
+                snippet = strip_leading_date(" ".join(self.text[p.start : p.end].split()))
                 return snippet[:80] + ("…" if len(snippet) > 80 else "")
         return self.path.name
 

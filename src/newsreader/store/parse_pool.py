@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,12 +87,30 @@ def parse_many(files: list[Path], cancel: threading.Event | None = None) -> Iter
         yield i, parsed, None if isinstance(parsed, str) else encode_article(parsed)
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with /dev/null as its stderr.
+
+    The tracker hands `sys.stderr.fileno()` to its process; inside a Textual app sys.stderr is
+    a capture object whose fileno is not a real descriptor, and the pool fails to start ("bad
+    value(s) in fds_to_keep"). Swapped for a moment only: the tracker starts once per process.
+    """
+    from multiprocessing import resource_tracker
+
+    with open(os.devnull, "w") as null:
+        saved, sys.stderr = sys.stderr, null
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+
+
 def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
     # Imported here: multiprocessing costs import time that a warm open never needs.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
+    _start_resource_tracker()
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
     finished = False

@@ -25,7 +25,7 @@ from typing import TypeVar
 from newsreader import paths
 
 STATE_FILENAME = "state.sqlite3"
-BUSY_TIMEOUT_MS = 2000
+BUSY_TIMEOUT_MS = 5000  # writes run in worker threads, so waiting longer never blocks the UI
 MAX_SEARCHES = 50
 _LAST_CORPUS = "last_corpus"
 

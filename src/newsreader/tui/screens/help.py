@@ -37,7 +37,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Where", style="bold", no_wrap=True)
         table.add_column("Keys", no_wrap=True)
         table.add_column("Does")
-        table.add_column("Id (for [keys] in the config file)", style="dim", no_wrap=True)
+        table.add_column(Text("Id (for [keys] in the config file)"), style="dim", no_wrap=True)
         for row in key_rows(self.app):
             table.add_row(
                 Text(row.group), Text(row.keys), Text(row.description), Text(row.binding_id or "")
