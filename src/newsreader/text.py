@@ -3,6 +3,14 @@
 Article text is never interpreted as Rich markup (callers build `rich.text.Text` from plain
 strings) and never reaches the terminal with escape or control characters in it. Replacement
 keeps the string length, so offsets computed on the article text stay valid for display.
+
+Zero-width characters (U+200B/U+200C/U+2060/U+FEFF) are kept: they take no cell in the terminal
+and Rich measures them as 0, so lines lay out right and the text is shown as written (search
+and reuse ignore them inside words). U+200D ZERO WIDTH JOINER is the exception: Rich treats it
+as gluing the next character into the same cell (right for emoji sequences like 👩‍🔬), so
+between ordinary letters (`Ten\\u200dcent`) Rich would measure one cell less than the terminal
+draws and every following column would be off. Outside emoji it becomes U+200B, which is just
+as invisible and measured correctly.
 """
 
 from __future__ import annotations
@@ -13,10 +21,19 @@ import re
 # reader sees (Trojan-source style). ESC is covered by C0, so ANSI sequences lose their power.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+# Where emoji ZWJ sequences live (symbols, dingbats, pictographs, skin tones); a joiner is kept
+# only between two of these (or after a VS16 presentation selector), where joining is meant.
+_EMOJI = "\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+_STRAY_JOINER = re.compile(rf"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
+
 
 def clean_for_display(text: str) -> str:
-    """Replace control and bidi-override characters with spaces.
+    """Replace control and bidi-override characters with spaces, stray joiners with U+200B.
 
-    Same length in, same length out, so character offsets carry over.
+    Same length in, same length out, so character offsets carry over; Rich measures the
+    result as wide as the terminal draws it.
     """
-    return _UNSAFE.sub(" ", text)
+    text = _UNSAFE.sub(" ", text)
+    if "\u200d" in text:
+        text = _STRAY_JOINER.sub("\u200b", text)
+    return text

@@ -82,6 +82,8 @@ def furniture_line(line: str) -> bool:
     core = _core(line)
     if not core:
         return True
+    if _prose(core):
+        return _share_bar(core)
     return bool(
         _LONE_LOWER.match(core)
         or _COUNTER.match(core)
@@ -94,14 +96,37 @@ def furniture_line(line: str) -> bool:
     )
 
 
+def _prose(core: str) -> bool:
+    """A line only `_share_bar` could still match, told by cheap tests (most body paragraphs).
+
+    Over 80 characters rules out labels and calls to action; more than 12 words rules out
+    lone words and counters (at most 4 tokens); a full stop rules out "Related" markers; no
+    colon rules out tickers; a sentence break (". ") or no separator rules out link prefixes.
+    """
+    return (
+        len(core) > 80
+        and ":" not in core
+        and "." in core
+        and len(core.split()) > 12
+        and (". " in core or not any(c in core for c in "：|»>"))
+    )
+
+
 def _ticker_strip(core: str) -> bool:
     # Token by token: one regex over the whole line backtracks exponentially on long input.
     tokens = [t for t in _TICKER_SPLIT.split(_TICKER_GAP.sub("", core)) if t]
     return bool(tokens) and all(_TICKER.fullmatch(t) for t in tokens)
 
 
+_WORD = re.compile(r"[\w-]+")
+
+
 def _share_bar(core: str) -> bool:
-    words = re.findall(r"[\w-]+", core.lower())
+    # Every word must be a share word: rule most lines out on their first word.
+    first = _WORD.search(core)
+    if first is None or first.group().lower() not in _SHARE_WORDS:
+        return False
+    words = _WORD.findall(core.lower())
     return 0 < len(words) <= 12 and set(words) <= _SHARE_WORDS and bool(set(words) & _SHARE_VERBS)
 
 

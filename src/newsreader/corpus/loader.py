@@ -47,7 +47,11 @@ def _link_problem(path: Path) -> str | None:
 
 
 def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
-    """Article files under `top`: hidden folders skipped, each real folder visited once."""
+    """Article files under `top`, resolved: hidden folders skipped, each real folder visited once.
+
+    Each folder is resolved once and its plain files joined onto that (a `resolve()` per file
+    was a tenth of the loading time); only symlinked files are resolved one by one.
+    """
     seen: set[tuple[int, int]] = set()
 
     def on_error(e: OSError) -> None:
@@ -63,16 +67,21 @@ def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
+        real_root = Path(os.path.realpath(root))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            path = Path(root) / name
-            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
                 continue
-            problem = _link_problem(path) if path.is_symlink() else None
-            if problem:
-                skipped.append(Skipped(str(path), problem))
+            link = os.path.join(root, name)
+            if os.path.islink(link):
+                path = Path(link)
+                problem = _link_problem(path)
+                if problem:
+                    skipped.append(Skipped(str(path), problem))
+                else:
+                    out.append(path.resolve())
             else:
-                out.append(path)
+                out.append(real_root / name)
         # Symlinked folders that dangle or loop show up in `dirs` only when they resolve.
         for d in list(dirs):
             problem = _link_problem(Path(root) / d) if (Path(root) / d).is_symlink() else None
@@ -98,12 +107,10 @@ def iter_files(paths: Iterable[Path], skipped: list[Skipped]) -> list[Path]:
         elif p.is_dir():
             _walk(p, found, skipped)
         elif p.is_file():
-            found.append(p)
+            found.append(p.resolve())
         else:
             skipped.append(Skipped(str(p), "not a regular file"))
-    unique = {}
-    for f in found:
-        unique.setdefault(f.resolve(), None)
+    unique = dict.fromkeys(found)  # already resolved: two links to one file count once
     return sorted(unique, key=str)
 
 

@@ -71,26 +71,45 @@ class SearchIndex:
         cancel: threading.Event | None,
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        get_id = self.vocab.raw_ids.__getitem__
-        postings = self._postings
         total = len(self.articles)
         for d, article in enumerate(self.articles):
             if cancel is not None and cancel.is_set():
                 break
-            doc = _Doc.of(article, get_id)
-            self._docs.append(doc)
-            self._doc_of[id(article)] = d
-            self._doc_of_path[article.path] = d
-            new = len(self.vocab.raw_ids) - len(postings)
-            if new:
-                postings.extend([] for _ in range(new))
-            for word in set(doc.ids):  # measured faster than map/methodcaller tricks
-                postings[word].append(d)
+            self._add(d, article)
             if progress is not None and ((d + 1) % _PROGRESS_EVERY == 0 or d + 1 == total):
                 progress(d + 1, total)
         else:
             self.complete = True
-        self.vocab.finish(list(map(len, postings)))
+        self.vocab.finish(list(map(len, self._postings)))
+
+    def _add(self, d: int, article: Article) -> None:
+        postings = self._postings
+        doc = _Doc.of(article, self.vocab.raw_ids.__getitem__)
+        self._docs.append(doc)
+        self._doc_of[id(article)] = d
+        self._doc_of_path[article.path] = d
+        new = len(self.vocab.raw_ids) - len(postings)
+        if new:
+            postings.extend([] for _ in range(new))
+        for word in set(doc.ids):  # measured faster than map/methodcaller tricks
+            postings[word].append(d)
+
+    @classmethod
+    def incremental(cls) -> SearchIndex:
+        """An empty index to `add()` articles to one by one (while the rest still load),
+        then `finish()`; the caller keeps the cyclic GC off meanwhile, as `build` does."""
+        return cls([])
+
+    def add(self, article: Article) -> None:
+        """Index one more article (the next one in corpus order)."""
+        self.articles.append(article)
+        self._add(len(self.articles) - 1, article)
+
+    def finish(self) -> SearchIndex:
+        """Freeze an incremental index once every article is in; returns it, complete."""
+        self.vocab.finish(list(map(len, self._postings)))
+        self.complete = True
+        return self
 
     def dumps(self) -> bytes:
         """The index as bytes for an on-disk cache (the articles are not included)."""

@@ -16,15 +16,20 @@ from itertools import accumulate
 
 # Han and kana carry no spaces between words, so each ideograph is its own token (a query
 # becomes a phrase of characters). Everything else: runs of letters/digits, keeping combining
-# marks inside the word so decomposed accents (`e` + U+0301) stay part of it.
+# marks inside the word so decomposed accents (`e` + U+0301) stay part of it, and invisible
+# in-word characters (soft hyphen, zero-width space/joiners, word joiner, BOM) too, so
+# `Ten\u200bcent` is one word that folds to `tencent` while its span covers what is written.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-WORD_PATTERN = rf"[{_CJK}]|(?:[^\W_{_CJK}]|[{_MARKS}])+"
+_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+_LETTERS = rf"(?:[^\W_{_CJK}]|[{_MARKS}])+"
+WORD_PATTERN = rf"[{_CJK}]|{_LETTERS}(?:[{_INVISIBLE}]+{_LETTERS})*"
 _SPLIT = re.compile(f"({WORD_PATTERN})")
 _WORD = re.compile(WORD_PATTERN)
 # Twice as fast; right whenever the text has no CJK and no combining marks (most news).
 _SPLIT_FAST = re.compile(r"([^\W_]+)")
-_NEEDS_FULL = re.compile(f"[{_CJK}{_MARKS}]")
+_NEEDS_FULL = re.compile(f"[{_CJK}{_MARKS}{_INVISIBLE}]")
+_STRIP_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 def lower_same_length(text: str) -> str:
@@ -41,10 +46,11 @@ def lower_same_length(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
-    """The matching key of a word: accents stripped, case folded (`Café` -> `cafe`)."""
+    """The matching key of a word: accents and invisible characters stripped, case folded
+    (`Café` -> `cafe`, `Ten\u200bcent` -> `tencent`)."""
     if word.isascii():
         return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word)
+    decomposed = unicodedata.normalize("NFKD", word.translate(_STRIP_INVISIBLE))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold()
 

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.corpus import loader as corpus_loader
 from newsreader.corpus.models import Article, Corpus, Skipped
@@ -36,6 +37,9 @@ from newsreader.store.cachefile import (
 )
 from newsreader.store.parse_pool import parse_many, parse_one
 
+if TYPE_CHECKING:
+    from newsreader.search import SearchIndex
+
 log = logging.getLogger(__name__)
 
 # Progress callbacks are throttled: a cache hit takes microseconds, a UI update much longer.
@@ -46,7 +50,13 @@ STALE_TMP_S = 3600
 
 ProgressFn = Callable[[int, int], None]
 
-__all__ = ["cache_file_for", "finish_corpus", "load_corpus_cached"]
+__all__ = [
+    "cache_file_for",
+    "finish_corpus",
+    "load_corpus_and_index",
+    "load_corpus_cached",
+    "load_search_index_cached",
+]
 
 
 def finish_corpus(corpus: Corpus) -> Corpus:
@@ -77,6 +87,76 @@ def load_corpus_cached(
             gc.enable()
 
 
+def load_corpus_and_index(
+    paths: Sequence[str | Path],
+    *,
+    cancel: threading.Event | None = None,
+    progress: ProgressFn | None = None,
+    index_progress: ProgressFn | None = None,
+    on_corpus: Callable[[Corpus], None] | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[Corpus, SearchIndex | None]:
+    """The corpus (as `load_corpus_cached`) and its search index, the fastest way there is.
+
+    A first open indexes each article as it arrives from the parse workers, so the index is
+    ready when the last file is parsed (this process would otherwise wait for the workers);
+    a reopen loads the saved index (store/search_cache.py) or builds it. `on_corpus(corpus)`
+    runs as soon as the corpus is complete, before the index (a list can show meanwhile).
+    The index is None only when cancelled. Saving a freshly built index is left to the
+    caller (`save_search_index`), so it need not wait for the write.
+    """
+    from newsreader.store.search_cache import load_search_index_cached
+
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        load = _Load(paths, cancel, progress, cache_dir, index_while_parsing=True)
+        corpus = load.run()
+        if on_corpus is not None:
+            on_corpus(corpus)
+        if load.cancelled():
+            return corpus, None
+        index = load.index
+        if index is not None and [id(a) for a in index.articles] == [
+            id(a) for a in corpus.articles
+        ]:
+            return corpus, index
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    index = load_search_index_cached(
+        corpus, paths, cancel=cancel, progress=index_progress, cache_dir=cache_dir, save=False
+    )
+    return corpus, (index if index.complete else None)
+
+
+def save_search_index(
+    corpus: Corpus, paths: Sequence[str | Path], index: SearchIndex, cache_dir: Path | None = None
+) -> bool:
+    """Save the index `load_corpus_and_index` returned, for the next open (a no-op when the
+    saved one is that index already)."""
+    from newsreader.store.search_cache import search_cache_file, write_search_index
+
+    return write_search_index(search_cache_file(paths, cache_dir), corpus, index)
+
+
+def load_search_index_cached(
+    corpus: Corpus,
+    paths: Sequence[str | Path],
+    *,
+    cancel: threading.Event | None = None,
+    progress: ProgressFn | None = None,
+    cache_dir: Path | None = None,
+) -> SearchIndex:
+    """The saved search index of `corpus` (loaded from `paths`) when still valid, else built
+    now and saved; see store/search_cache.py."""
+    from newsreader.store import search_cache
+
+    return search_cache.load_search_index_cached(
+        corpus, paths, cancel=cancel, progress=progress, cache_dir=cache_dir
+    )
+
+
 class _Load:
     """One cached load: stat every file, parse the changed ones, decode the rest, finish."""
 
@@ -86,8 +166,12 @@ class _Load:
         cancel: threading.Event | None,
         progress: ProgressFn | None,
         cache_dir: Path | None,
+        *,
+        index_while_parsing: bool = False,
     ) -> None:
         self.cancel, self.progress = cancel, progress
+        self.index_while_parsing = index_while_parsing
+        self.index: SearchIndex | None = None
         self.corpus = Corpus()
         self.files = corpus_loader.iter_files([Path(p) for p in paths], self.corpus.skipped)
         self.cache_path = cache_file_for(paths, cache_dir)
@@ -128,6 +212,14 @@ class _Load:
             else:
                 misses.append((f, key, stamp))
         fresh: dict[str, Article] = {}
+        # A first open: index each article while the workers parse the next ones. Files come
+        # sorted as the finished corpus is, so the index's order is the corpus order (checked
+        # by the caller).
+        index = None
+        if self.index_while_parsing and not hits and misses:
+            from newsreader.search import SearchIndex
+
+            index = SearchIndex.incremental()
         for i, parsed, encoded in parse_many([f for f, _, _ in misses], self.cancel):
             f, key, stamp = misses[i]
             if isinstance(parsed, str):
@@ -136,6 +228,8 @@ class _Load:
                 corpus.skipped.append(Skipped(str(f), parsed))
             else:
                 fresh[key] = parsed
+                if index is not None:
+                    index.add(parsed)
                 if stamp is not None and encoded is not None:
                     new[key] = (*stamp, encoded)
             self.tick()
@@ -173,6 +267,8 @@ class _Load:
             keys[id(article)] = key
             corpus.articles.append(article)
         corpus = finish_corpus(corpus)
+        if index is not None:
+            self.index = index.finish()
         if write_cache(self.cache_path, new, _final_of(corpus, keys, new)):
             prune(self.cache_path.parent)
         return corpus
@@ -222,6 +318,8 @@ def prune(directory: Path, keep: int = KEEP_FILES) -> None:
         )
         for old in files[keep:]:
             old.unlink()
+            with contextlib.suppress(FileNotFoundError):
+                old.with_suffix(".nrs").unlink()  # its search index (search_cache.py)
         now = time.time()
         for tmp in directory.glob("corpus-*.tmp"):
             if now - tmp.stat().st_mtime > STALE_TMP_S:  # a writer that crashed long ago

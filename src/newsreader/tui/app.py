@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from newsreader.config import Config, load_config, unknown_binding_ids
-from newsreader.corpus import Article, Corpus, load_corpus
+from newsreader.corpus import Article, Corpus
 from newsreader.paths import seeds_dir
 from newsreader.tui.commands import ReaderCommands, known_binding_ids
 from newsreader.tui.messages import CorpusLoaded, IndexReady, LoadFailed, LoadProgress
@@ -35,7 +35,11 @@ class NewsreaderApp(App[int]):
     """Read a corpus of news articles; search them; compare two of them."""
 
     # Absolute, so a subclass in another module (tests, tools) finds the stylesheets too.
-    CSS_PATH: ClassVar[list[str | Path]] = [HERE / "app.tcss", HERE / "compare.tcss"]
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        HERE / "app.tcss",
+        HERE / "compare.tcss",
+        HERE / "provenance.tcss",
+    ]
     TITLE = "newsreader"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ReaderCommands}
@@ -60,6 +64,9 @@ class NewsreaderApp(App[int]):
             paths = config.default_paths
         self.paths: list[Path] = [Path(p) for p in paths] or [seeds_dir()]
         self.corpus: Corpus = Corpus(name=corpus_name(paths))
+        # Story clusters are built on first use (t/w/x) and kept until the corpus changes.
+        self.stories: list[Any] | None = None
+        self.story_facts: dict[int, Any] | None = None
         """The loaded corpus (empty until the load worker reports)."""
         self.index: Any | None = None
         """The search index (`newsreader.search.SearchIndex`) once built, else None."""
@@ -69,6 +76,7 @@ class NewsreaderApp(App[int]):
         """Read marks, stars and the saved position (session-only until the store opens)."""
         self._cancel = threading.Event()
         self._stage = "loading…"
+        self._load_requested = False
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -88,16 +96,20 @@ class NewsreaderApp(App[int]):
             self.theme = config.theme
         else:
             problems.append(f"theme {config.theme!r} is not available; using {self.theme}")
-        known = known_binding_ids(self)
-        problems.extend(unknown_binding_ids(config, known))
-        self.set_keymap({k: v for k, v in config.keys.items() if k in known})
+        if config.keys:
+            # Knowing every binding id imports every screen (~0.1 s): only for a custom keymap.
+            known = known_binding_ids(self)
+            problems.extend(unknown_binding_ids(config, known))
+            self.set_keymap({k: v for k, v in config.keys.items() if k in known})
         for problem in problems:
             self.notify(problem, title="Config", severity="warning", timeout=10, markup=False)
 
     def start_loading(self) -> None:
         """Start the load worker (the main screen calls this once its widgets exist)."""
-        if not self.loaded and not self.workers:
-            self.load()
+        if not self.loaded and not self._load_requested:
+            self._load_requested = True
+            # After the first frame: the worker holds the GIL much of the time it runs.
+            self.call_after_refresh(self.load)
 
     def open_article(self, article: Article) -> None:
         """Bring the reader to the front and show `article` (the palette's "Article: open")."""
@@ -109,34 +121,40 @@ class NewsreaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
-        """Read every article, then build the search index, reporting progress as messages."""
+        """Read every article, then the search index, reporting progress as messages.
+
+        With the on-disk cache a first open indexes while it parses and a reopen loads the
+        saved index (store/cache.py); the list shows as soon as the corpus is complete.
+        """
+        loaded: list[Corpus] = []
+
+        def corpus_ready(corpus: Corpus) -> None:
+            if corpus.name == "corpus":
+                corpus.name = self.corpus.name
+            reading = ReadingState(open_store(), self.paths, self._write_state)
+            reading.remember(corpus.articles)
+            loaded.append(corpus)
+            self.post_message(CorpusLoaded(corpus, reading))
+
         try:
-            corpus = read_corpus(
-                self.paths, cancel=self._cancel, progress=self._throttled("Reading")
+            corpus, index = read_corpus_and_index(
+                self.paths,
+                cancel=self._cancel,
+                progress=self._throttled("Reading"),
+                index_progress=self._throttled("Indexing"),
+                on_corpus=corpus_ready,
             )
         except Exception as error:  # whatever the loader hits, the app stays up and says why
-            self.post_message(LoadFailed(f"{type(error).__name__}: {error}"))
+            if loaded:  # the corpus is shown; only search failed
+                self.post_message(IndexReady(None, f"{type(error).__name__}: {error}"))
+            else:
+                self.post_message(LoadFailed(f"{type(error).__name__}: {error}"))
             return
-        if corpus.name == "corpus":
-            corpus.name = self.corpus.name
-        reading = ReadingState(open_store(), self.paths, self._write_state)
-        reading.remember(corpus.articles)
-        self.post_message(CorpusLoaded(corpus, reading))
         if self._cancel.is_set():
             return
-        try:
-            from newsreader.search import SearchIndex
-        except ImportError:
-            self.post_message(IndexReady(None, "search is not available in this build"))
-            return
-        try:
-            index = SearchIndex.build(
-                corpus, cancel=self._cancel, progress=self._throttled("Indexing")
-            )
-        except Exception as error:
-            self.post_message(IndexReady(None, f"{type(error).__name__}: {error}"))
-            return
         self.post_message(IndexReady(index))
+        if index is not None:
+            save_index(corpus, self.paths, index)
 
     def _throttled(self, stage: str) -> Callable[[int, int], None]:
         last = 0.0
@@ -155,6 +173,7 @@ class NewsreaderApp(App[int]):
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         self.corpus = message.corpus
+        self.stories = self.story_facts = None
         if message.reading is not None:
             self.reading = message.reading
         self._stage = "indexing…"
@@ -165,7 +184,7 @@ class NewsreaderApp(App[int]):
             self.notify(warning, title="State", severity="warning", markup=False)
 
     def _write_state(self, write: Callable[[], Any]) -> None:
-        """Run a state-store write off the UI thread (a locked database waits up to 2 s)."""
+        """Run a state-store write off the UI thread (a locked database waits up to 5 s)."""
         self.run_worker(write, thread=True, group="state", exit_on_error=False)
 
     def on_index_ready(self, message: IndexReady) -> None:
@@ -244,8 +263,53 @@ def read_corpus(
     try:
         from newsreader.store.cache import load_corpus_cached
     except ImportError:
+        from newsreader.corpus import load_corpus
+
         return load_corpus(paths, cancel=cancel, progress=progress)
     return load_corpus_cached(paths, cancel=cancel, progress=progress)
+
+
+def read_corpus_and_index(
+    paths: Sequence[Path],
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    index_progress: Callable[[int, int], None] | None = None,
+    on_corpus: Callable[[Corpus], None],
+) -> tuple[Corpus, Any | None]:
+    """The corpus (`on_corpus` as soon as it is complete), then its search index (None when
+    cancelled): through the on-disk caches when this build has them."""
+    try:
+        from newsreader.store.cache import load_corpus_and_index
+    except ImportError:
+        load_corpus_and_index = None
+    # A replaced `read_corpus` (tests stub it to fail) is honoured: go the two-step way.
+    if load_corpus_and_index is not None and read_corpus is _READ_CORPUS:
+        return load_corpus_and_index(
+            paths,
+            cancel=cancel,
+            progress=progress,
+            index_progress=index_progress,
+            on_corpus=on_corpus,
+        )
+    corpus = read_corpus(paths, cancel=cancel, progress=progress)
+    on_corpus(corpus)
+    if cancel is not None and cancel.is_set():
+        return corpus, None
+    from newsreader.search import SearchIndex
+
+    return corpus, SearchIndex.build(corpus, cancel=cancel, progress=index_progress)
+
+
+_READ_CORPUS = read_corpus
+
+
+def save_index(corpus: Corpus, paths: Sequence[Path], index: Any) -> None:
+    """Keep a complete index for the next open (a no-op when the saved one is current)."""
+    with contextlib.suppress(ImportError):
+        from newsreader.store.cache import save_search_index
+
+        save_search_index(corpus, paths, index)
 
 
 def corpus_name(paths: Sequence[str | Path]) -> str:

@@ -108,7 +108,16 @@ def known_binding_ids(app: App[Any]) -> set[str]:
 
     from textual.dom import DOMNode
 
-    for module in ("screens.main", "screens.help", "screens.compare", "screens.compare_picker"):
+    for module in (
+        "screens.main",
+        "screens.help",
+        "screens.compare",
+        "screens.compare_picker",
+        "screens.compare_export",
+        "screens.stories",
+        "screens.matrix",
+        "screens.whats_new",
+    ):
         try:
             importlib.import_module(f"newsreader.tui.{module}")
         except ImportError:

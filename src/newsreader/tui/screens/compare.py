@@ -3,7 +3,9 @@
 The comparison runs in a thread worker (the engine takes a cancel event, set when the screen
 goes away); the panes are line-rendered `ComparePane`s. n/N step through passages in the left
 article's order and scroll both panes so the pair sits on the same row; scrolling one pane by
-hand brings the other to the counterpart of the passage at its top.
+hand brings the other to the counterpart of the passage at its top. The worker also finds the
+changed facts (marked in both panes, listed in the detail line, stepped through with F), and
+`e` exports the comparison as a citable HTML or Markdown record.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from textual.worker import Worker, WorkerState
 from newsreader.corpus import Article
 from newsreader.reuse.models import Comparison, Passage
 from newsreader.text import clean_for_display
+from newsreader.tui.screens.compare_export import ExportActions
+from newsreader.tui.screens.compare_facts import (
+    FactActions,
+    FactSet,
+    fact_line,
+    facts_summary,
+    find_facts,
+)
 from newsreader.tui.widgets.compare_pane import (
     CompareLegend,
     ComparePane,
@@ -62,7 +72,7 @@ def describe_passage(comparison: Comparison, index: int) -> str:
     return clean_for_display(line + changed)
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(FactActions, ExportActions, Screen[None]):
     """Side-by-side view of what two articles share."""
 
     CSS_PATH = COMPARE_TCSS
@@ -76,15 +86,30 @@ class CompareScreen(Screen[None]):
         Binding("n", "step(1)", "Next passage", id="compare.next"),
         Binding("N,p", "step(-1)", "Prev passage", id="compare.previous"),
         Binding("enter", "detail", "Detail", id="compare.detail"),
+        Binding("F", "next_fact", "Next fact", id="compare.next_fact"),
         Binding("s", "swap", "Swap sides", id="compare.swap"),
+        Binding("e", "export", "Export", id="compare.export"),
         Binding("tab", "switch_pane", "Other pane", id="compare.switch_pane"),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
-    def __init__(self, a: Article, b: Article, *, comparison: Comparison | None = None) -> None:
+    def __init__(
+        self,
+        a: Article,
+        b: Article,
+        *,
+        comparison: Comparison | None = None,
+        focus_span: tuple[int, int] | None = None,
+    ) -> None:
+        """Compare `a` (left) with `b`; `focus_span` (offsets in `a`) opens at the first
+        passage inside it, e.g. the paragraph picked in the release matrix."""
         super().__init__()
         self.comparison: Comparison | None = comparison
+        self.facts: FactSet | None = None
+        """Changed facts (found with the comparison as first shown: left read as the source)."""
         self.current: int | None = None
+        self._fact_index: int | None = None
+        self._focus_span = focus_span
         self._articles = (a, b)
         self._cancel = threading.Event()
         self._detail_shown = False
@@ -122,19 +147,26 @@ class CompareScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._cancel.set()
 
-    def _compute(self) -> tuple[Comparison, PaneModel, PaneModel]:
+    def _compute(self) -> tuple[Comparison, FactSet, str | None, PaneModel, PaneModel]:
         a, b = self._articles
         comparison = self.comparison  # the picker may have compared them already
         if comparison is None:
             comparison = run_comparison(a, b, self._cancel)
+        found, error = find_facts(comparison, self._cancel)
+        facts = FactSet(found, list(comparison.passages))
         # Layout is linear in the text but still worth keeping off the UI thread for long pieces.
-        return comparison, build_pane_model(comparison, "a"), build_pane_model(comparison, "b")
+        models = [build_pane_model(comparison, s, facts.spans(s)) for s in ("a", "b")]
+        return comparison, facts, error, models[0], models[1]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "compare":
             return
         if event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self._show(*event.worker.result)
+            comparison, facts, error, model_a, model_b = event.worker.result
+            self.facts = facts
+            if error:
+                self.notify(f"Changed facts unavailable: {error}", severity="warning", markup=False)
+            self._show(comparison, model_a, model_b, current=self._focus_passage(comparison))
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
@@ -153,8 +185,9 @@ class CompareScreen(Screen[None]):
         current: int | None = None,
     ) -> None:
         self.comparison = comparison
-        self.pane_a.show_model(model_a or build_pane_model(comparison, "a"))
-        self.pane_b.show_model(model_b or build_pane_model(comparison, "b"))
+        spans = self.facts.spans if self.facts is not None else lambda side: []
+        self.pane_a.show_model(model_a or build_pane_model(comparison, "a", spans("a")))
+        self.pane_b.show_model(model_b or build_pane_model(comparison, "b", spans("b")))
         self._set_headers(comparison.a, comparison.b, comparison)
         self.current = None
         if current is not None:
@@ -170,7 +203,13 @@ class CompareScreen(Screen[None]):
                 pct = comparison.a_reused_pct if side == "a" else comparison.b_reused_pct
             header = self.query_one(f"#header-{side}", Static)
             other = "B" if side == "a" else "A"
-            header.update(header_text(article, pct, side.upper(), other))
+            text = header_text(article, pct, side.upper(), other)
+            facts = self.facts
+            # On the copy's header: the source is the one the facts were changed from.
+            if comparison is not None and facts and (side == "b") != facts.flipped:
+                n = len(facts)
+                text.append(f" · {n} changed fact{'s' if n != 1 else ''} (F)", "bold")
+            header.update(text)
 
     def _goto(self, index: int, anchor: ComparePane | None = None) -> None:
         """Make passage `index` current on both sides and line the pair up on the same row.
@@ -201,11 +240,37 @@ class CompareScreen(Screen[None]):
             b.sync_to(lb - row)
         self._update_detail()
 
+    def _focus_passage(self, comparison: Comparison) -> int | None:
+        """The first passage inside the span the screen was opened on (None: start at top)."""
+        if self._focus_span is None:
+            return None
+        start, end = self._focus_span
+        self._focus_span = None
+        inside = [
+            i for i, p in enumerate(comparison.passages) if p.a_start < end and p.a_end > start
+        ]
+        if inside:
+            self._detail_shown = True
+        return inside[0] if inside else None
+
     def _update_detail(self) -> None:
         detail = self.query_one("#detail", Static)
         detail.set_class(self._detail_shown, "-shown")
-        if self._detail_shown and self.comparison is not None and self.current is not None:
-            detail.update(Text(describe_passage(self.comparison, self.current)))
+        if not self._detail_shown or self.comparison is None:
+            return
+        lines = []
+        if self.current is not None:
+            lines.append(describe_passage(self.comparison, self.current))
+            if self.facts is not None:
+                passage = self.comparison.passages[self.current]
+                lines.extend("  " + fact_line(f) for f in self.facts.in_passage(passage))
+        if self._fact_index is not None and self.facts is not None and self.facts.facts:
+            fact = self.facts.facts[self._fact_index]
+            if fact.passage is None or self.current is None:
+                lines.append(f"Fact {self._fact_index + 1}/{len(self.facts)} · {fact_line(fact)}")
+        if not lines and self.facts is not None:
+            lines.append(facts_summary(self.facts))
+        detail.update(Text("\n".join(lines)))
 
     def _focused_pane(self) -> ComparePane:
         return self.pane_b if self.focused is self.pane_b else self.pane_a
@@ -256,6 +321,8 @@ class CompareScreen(Screen[None]):
             mirrored = self.comparison.passages[self.current].mirrored()
             current = _index_of(swapped.passages, mirrored)
         self._articles = (swapped.a, swapped.b)
+        if self.facts is not None:
+            self.facts = self.facts.swapped()
         self._show(swapped, current=current)
 
     def action_switch_pane(self) -> None:

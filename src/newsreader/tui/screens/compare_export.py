@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -71,6 +71,8 @@ def write_export(comparison: Comparison, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".newsreader-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            # mkstemp makes the file private; a record is meant to be shared like any document.
+            os.fchmod(out.fileno(), path.stat().st_mode & 0o777 if path.exists() else 0o644)
             out.write(content)
         os.replace(tmp, path)
     except BaseException:
@@ -113,7 +115,7 @@ class ExportDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export"):
             yield Static("Export this comparison", id="export-title")
-            yield Input(str(self.default), id="export-path")
+            yield Input(str(self.default), id="export-path", select_on_focus=False)
             yield Static(
                 Text(".html: a self-contained page · .md: Markdown · Enter saves, Esc cancels"),
                 id="export-hint",
@@ -132,3 +134,54 @@ class ExportDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ExportActions:
+    """`e` on the compare screen (mixed into CompareScreen, where the binding lives)."""
+
+    comparison: Comparison | None
+    app: Any
+    notify: Any
+    run_worker: Any
+
+    def action_export(self) -> None:
+        """Ask for a file name, then write the comparison there as HTML or Markdown."""
+        comparison = self.comparison
+        if comparison is None:
+            self.notify("Still comparing: export when the comparison is shown.", timeout=3)
+            return
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self._export_to(comparison, Path(value).expanduser())
+
+        self.app.push_screen(ExportDialog(default_export_path(comparison.a, comparison.b)), chosen)
+
+    def _export_to(self, comparison: Comparison, path: Path) -> None:
+        folders = {Path(p).expanduser().resolve() for p in getattr(self.app, "paths", ())}
+        folders = {f if f.is_dir() else f.parent for f in folders}
+        folders |= {comparison.a.path.resolve().parent, comparison.b.path.resolve().parent}
+        problem = target_problem(path.resolve(), folders)
+        if problem:
+            self.notify(problem, title="Export", severity="error", markup=False, timeout=8)
+            return
+
+        def write() -> None:
+            try:
+                written = write_export(comparison, path)
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Could not write {path}: {reason}",
+                    title="Export",
+                    severity="error",
+                    markup=False,
+                    timeout=8,
+                )
+                return
+            self.app.call_from_thread(
+                self.notify, f"Saved {written}", title="Export", markup=False, timeout=8
+            )
+
+        self.run_worker(write, thread=True, group="export", exit_on_error=False)

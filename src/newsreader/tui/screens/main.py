@@ -39,6 +39,9 @@ class MainScreen(ReadingActions, Screen[None]):
         Binding("N", "previous_hit", "Previous hit", show=False, id="reader.previous_hit"),
         Binding("c", "compare", "Compare", id="reader.compare"),
         Binding("m", "mark", "Mark", id="reader.mark"),
+        Binding("t", "stories", "Stories", id="reader.stories"),
+        Binding("w", "whats_new", "What's new", show=False, id="reader.whats_new"),
+        Binding("x", "matrix", "Release matrix", show=False, id="reader.matrix"),
         Binding("s", "toggle_star", "Star", id="reader.toggle_star"),
         Binding("f", "cycle_filter", "Filter", id="reader.filter"),
         Binding("r", "toggle_read", "Read/unread", show=False, id="reader.toggle_read"),
@@ -346,3 +349,23 @@ class MainScreen(ReadingActions, Screen[None]):
             self.notify("The compare view is not available in this build.", severity="warning")
             return
         self.app.push_screen(ComparePicker(self.app.corpus, article))
+
+    def _provenance(self, what: str) -> None:
+        from newsreader.tui.screens.stories import open_provenance
+
+        article = self.current_article
+        if article is None and what != "stories":
+            return
+        open_provenance(self.app, what, article)
+
+    def action_stories(self) -> None:
+        """`t`: the corpus grouped into stories, each with its origin and a timeline."""
+        self._provenance("stories")
+
+    def action_whats_new(self) -> None:
+        """`w`: only what this article adds beyond its sources."""
+        self._provenance("whats_new")
+
+    def action_matrix(self) -> None:
+        """`x`: this article's story origin, paragraph by paragraph, against every outlet."""
+        self._provenance("matrix")

@@ -251,6 +251,13 @@ class ComparePane(ScrollView, can_focus=True):
         span = self.model.passage_spans[index]
         return None if span is None else self.line_of(span[0])
 
+    def offset_line(self, offset: int) -> int | None:
+        """Display line of an article offset on this side, or None when it is not shown."""
+        if self.model is None:
+            return None
+        shown = self.model.document.to_display(offset)
+        return None if shown is None else self.line_of(shown)
+
     def passage_at(self, top: int) -> int | None:
         """The first passage (in this side's text order) that ends on or after line `top`."""
         if self.model is None:
