@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 from newsreader.corpus import Article, Corpus, load_corpus
 from newsreader.paths import seeds_dir
 from newsreader.provenance import Story
+from newsreader.provenance.story import sources_for
 from newsreader.tui.screens.compare import COMPARE_TCSS, CompareScreen
 from newsreader.tui.screens.compare_export import ExportDialog
 from newsreader.tui.screens.matrix import FIXED_COLUMNS, MatrixScreen
@@ -26,7 +27,7 @@ from newsreader.tui.screens.stories import (
     member_facts,
     open_provenance,
 )
-from newsreader.tui.screens.whats_new import WhatsNewScreen, sources_for
+from newsreader.tui.screens.whats_new import WhatsNewScreen
 
 
 @pytest.fixture(scope="module")

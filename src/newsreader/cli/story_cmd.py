@@ -28,6 +28,7 @@ from newsreader.provenance import Story, build_stories, story_of
 from newsreader.provenance.facts import changed_facts
 from newsreader.provenance.matrix import release_matrix
 from newsreader.provenance.novelty import whats_new
+from newsreader.provenance.story import comparisons_for
 
 ORIGINS = "\0origins"  # `--matrix` with no ARTICLE: the matrix of every story's origin
 
@@ -138,7 +139,8 @@ def _whats_new(
         cache = story.cache if story is not None else None
         comparisons = [_compare(cache, src, article) for src in sources if src is not article]
     elif story is not None:
-        comparisons = [story.comparison(o, article) for o in story.articles if o is not article]
+        # The same sources the reader's what's-new view uses: the origin and earlier members.
+        comparisons = comparisons_for(article, story)
     else:
         comparisons = []
     novelty = whats_new(article, comparisons)

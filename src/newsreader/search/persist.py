@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from newsreader.search.index import SearchIndex
 
 MAGIC = b"NRSEARCH"
-VERSION = 2
+VERSION = 3  # 3: zero-width characters no longer split words
 _HEADER = struct.Struct("<8sHBB")  # magic, version, little-endian?, complete?
 _LEN = struct.Struct("<Q")
 

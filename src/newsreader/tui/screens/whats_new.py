@@ -20,42 +20,13 @@ from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article
 from newsreader.provenance import Novelty, Segment, Story, whats_new
+from newsreader.provenance.story import comparisons_for
 from newsreader.provenance.timeline import label
 from newsreader.reuse.models import Comparison
 from newsreader.text import clean_for_display
 from newsreader.tui.screens.stories import PROVENANCE_TCSS, one_line
 
 KIND_WORDS = {"verbatim": "verbatim", "near": "edited", "paraphrase": "rewritten"}
-
-
-def sources_for(article: Article, story: Story) -> list[Article]:
-    """The members `article` can have taken text from: the story's origin and every member
-    dated before it (all others when it has no date). Later articles are left out: text they
-    share with it came from it, so counting them would hide what it added. The origin has none.
-    """
-    if article is story.origin.article:
-        return []
-    out = []
-    for m in story.members:
-        other = m.article
-        if other is article:
-            continue
-        if m.is_origin or not article.date or (other.date and other.date < article.date):
-            out.append(other)
-    out.sort(key=lambda a: a is not story.origin.article)  # the origin first, then by date
-    return out
-
-
-def comparisons_for(
-    article: Article, story: Story, cancel: threading.Event | None = None
-) -> list[Comparison]:
-    """The article against each of its possible sources in the story (source as side a)."""
-    out = []
-    for source in sources_for(article, story):
-        if cancel is not None and cancel.is_set():
-            break
-        out.append(story.comparison(source, article))
-    return out
 
 
 def sentences_in(article: Article, start: int, end: int) -> int:
