@@ -217,3 +217,121 @@ def test_follow_up_quoting_one_phrase_joins_the_story_but_links_nothing_else() -
     assert "follow_up.txt" in names(drone.articles)
     assert drone.origin.article.path.name == "release.txt"
     assert [len(s) for s in stories] == [5, 2]
+
+
+# --- chaining, common lines, the same-text shortcut (hand-made, seeded texts) ---------------
+
+_SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "to",
+    "vi",
+    "ber",
+    "dan",
+    "gol",
+    "har",
+    "kel",
+    "mor",
+    "pin",
+    "tus",
+]
+# pseudo-words from syllables: a large vocabulary, so unrelated texts share no phrases
+_WORDS = sorted({a + b + c for a in _SYLLABLES for b in _SYLLABLES for c in _SYLLABLES[:6]})
+_GLUE = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "with",
+    "by",
+    "from",
+    "at",
+    "after",
+    "before",
+    "while",
+]
+
+
+def _paragraph(rng, n: int = 4) -> str:
+    out = []
+    for _ in range(n):
+        words = [rng.choice(_WORDS) if k % 3 else rng.choice(_GLUE) for k in range(14)]
+        out.append(" ".join(words).capitalize() + ".")
+    return " ".join(out)
+
+
+def _doc(name: str, paras: list[str], footer: str = "") -> object:
+    text = f"{name} report\n\n" + "\n\n".join(paras) + (f"\n\n{footer}" if footer else "")
+    return parse_text(text, Path(f"{name}.txt"))
+
+
+def _corpus(articles):
+    from newsreader.corpus import Corpus
+
+    return Corpus(articles=list(articles))
+
+
+def test_one_bridging_article_does_not_merge_two_stories() -> None:
+    import random
+
+    rng = random.Random(7)
+    a = [_paragraph(rng) for _ in range(6)]
+    b = [_paragraph(rng) for _ in range(6)]
+    docs = [
+        _doc("a_source", a),
+        _doc("a_copy1", [*a[:5], _paragraph(rng)]),
+        _doc("a_copy2", [*a[1:], _paragraph(rng)]),
+        _doc("b_source", b),
+        _doc("b_copy1", [*b[:5], _paragraph(rng)]),
+        _doc("b_copy2", [*b[1:], _paragraph(rng)]),
+        # takes most of story a and two paragraphs of story b
+        _doc("mixed", a[:4] + b[2:4] + [_paragraph(rng)]),
+    ]
+    stories = build_stories(_corpus(docs))
+    groups = [names(s.articles) for s in stories]
+    assert {"a_source.txt", "a_copy1.txt", "a_copy2.txt", "mixed.txt"} in groups
+    assert {"b_source.txt", "b_copy1.txt", "b_copy2.txt"} in groups
+
+
+def test_a_common_footer_line_links_nothing() -> None:
+    import random
+
+    rng = random.Random(11)
+    footer = "Additional reporting by news agencies. Follow us on Twitter and Facebook for more."
+    docs = [_doc(f"n{k}", [_paragraph(rng, 2) for _ in range(3)], footer) for k in range(6)]
+    stories = build_stories(_corpus(docs))
+    assert stories == []
+
+
+def test_exact_duplicates_are_one_story_without_aligning_them() -> None:
+    import random
+
+    rng = random.Random(3)
+    paras = [_paragraph(rng) for _ in range(5)]
+    docs = [_doc("one", paras), _doc("two", paras), _doc("other", [_paragraph(rng)] * 1)]
+    graph = build_graph(_corpus(docs))
+    assert [names(g) for g in graph.components()] == [{"one.txt", "two.txt"}]
+    assert all(e.comparison is None for e in graph.edges.values())
+    stories = build_stories(_corpus(docs))
+    member = next(m for m in stories[0].members if not m.is_origin)
+    assert member.reused_pct > 95  # the comparison is made when the story needs it
+
+
+def test_linkage_joins_through_hubs_not_through_one_member() -> None:
+    from newsreader.provenance.linkage import link
+
+    # 0 is the hub of {0,1,2}; 3 the hub of {3,4,5}; 2 and 4 share a bit (a bridge)
+    strong = [(0.9, 0, 1), (0.9, 0, 2), (0.8, 1, 2), (0.9, 3, 4), (0.9, 3, 5), (0.3, 2, 4)]
+    assert link(6, strong, []) == [[0, 1, 2], [3, 4, 5]]
+    # two sub-groups whose links reach a hub do merge: {0,1} and {2,3} with 0 linked to 2, 3
+    strong = [(0.9, 0, 1), (0.9, 2, 3), (0.4, 0, 2), (0.4, 1, 2)]
+    assert link(4, strong, []) == [[0, 1, 2, 3]]
+    # a weak link attaches a free article but passes nothing on
+    assert link(4, [(0.9, 0, 1)], [(50.0, 1, 2), (50.0, 2, 3)]) == [[0, 1, 2]]

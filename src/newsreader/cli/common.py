@@ -7,9 +7,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from newsreader.corpus import Corpus, load_corpus
+from newsreader.corpus import Corpus
 from newsreader.paths import seeds_dir
+
+if TYPE_CHECKING:
+    from newsreader.search import SearchIndex
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -33,13 +37,31 @@ def add_json_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def load_paths(paths: Sequence[str]) -> Corpus:
-    """Load PATHs (or the seeds), report each skipped file on stderr, fail if nothing loaded."""
-    corpus = load_corpus([Path(p) for p in paths] if paths else [seeds_dir()])
+    """Load PATHs (or the seeds), report each skipped file on stderr, fail if nothing loaded.
+
+    Through the on-disk cache the TUI uses too: a second command on the same folder parses
+    only files that changed (same corpus as `load_corpus`; a broken cache is just rebuilt).
+    """
+    from newsreader.store.cache import load_corpus_cached
+
+    corpus = load_corpus_cached(_targets(paths))
     for skipped in corpus.skipped:
         print(f"newsreader: {skipped}", file=sys.stderr)
     if not corpus.articles:
         raise CliError("no articles could be loaded from the given paths")
     return corpus
+
+
+def _targets(paths: Sequence[str]) -> list[Path]:
+    return [Path(p) for p in paths] if paths else [seeds_dir()]
+
+
+def search_index(corpus: Corpus, paths: Sequence[str]) -> SearchIndex:
+    """The search index of `corpus` (from `load_paths(paths)`), from the on-disk cache when it
+    is current, else built and saved for the next command."""
+    from newsreader.store.cache import load_search_index_cached
+
+    return load_search_index_cached(corpus, _targets(paths))
 
 
 def print_json(data: object) -> None:

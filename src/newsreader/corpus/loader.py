@@ -199,6 +199,15 @@ def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> N
     repeated = corpus_repeated(short, min_articles)
     if not repeated:
         return
+    # Furniture recurs by definition: normalise each distinct line once.
+    normalised: dict[str, str] = {}
+
+    def norm(line: str) -> str:
+        n = normalised.get(line)
+        if n is None:
+            n = normalised[line] = normalise_line(line)
+        return n
+
     for a in articles:
         changed = False
         new = []
@@ -207,7 +216,7 @@ def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> N
                 not p.boilerplate
                 and p.end - p.start <= 100
                 and (p.start, p.end) != a.title_span
-                and normalise_line(a.text[p.start : p.end]) in repeated
+                and norm(a.text[p.start : p.end]) in repeated
                 # The same reporter or day across articles is metadata, not furniture.
                 and not is_metadata_line(a.text[p.start : p.end])
             ):

@@ -1,8 +1,10 @@
-"""Story clusters: articles linked by shared text, as connected components.
+"""Story clusters: articles linked by shared text.
 
 Never all pairs: each article's top-K neighbours from the `RelatedIndex` are the candidates, and
-only those candidate pairs are aligned with `compare_articles` to verify that they really share
-passages. Verified pairs are the edges; a story is a connected component of two or more articles.
+only the most promising of those pairs are aligned with `compare_articles` to verify that they
+really share passages. Shared text is measured without common lines (footers, agency credits:
+see `common_lines`) and against the shorter article. Verified pairs are the edges; `linkage`
+groups them into stories without chaining stories together through one bridging article.
 """
 
 from __future__ import annotations
@@ -12,19 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsreader.corpus import Article, Corpus
-from newsreader.provenance.spans import total
+from newsreader.provenance.common_lines import CommonLines
+from newsreader.provenance.linkage import link
+from newsreader.provenance.spans import merge, total
 from newsreader.reuse import Comparison, RelatedIndex, compare_articles
 from newsreader.reuse.align import check
 
 TOP_K = 8  # neighbours per article considered as candidates
-CANDIDATE_SCORE = 0.3  # a neighbour without sampled shared shingles must be at least this similar
+MAX_VERIFY = 3  # candidates aligned per article (most shared sampled text first)
+TOPIC_SCORE = 0.6  # a neighbour without sampled shared shingles must be this similar to be aligned
+ONE_PHRASE_SCORE = 0.3  # ... and one with a single sampled shingle (one phrase) this similar
+SAME_SAMPLE = 0.9  # sampled shingles shared by both sides: the same text, no alignment needed
 MIN_SHARED_CHARS = 60  # characters in passages (on the side with fewer) for an edge
-MIN_SHARED_PCT = 3.0  # reuse % on at least one side for an edge
+MIN_SHARED_PCT = 3.0  # reuse % on at least one side for an edge (see `shares_text`)
+MIN_SHARE = 0.04  # share of the shorter article's body in passages for an edge
 FOLLOW_UP_SCORE = 0.3  # related-index similarity for a short shared passage to link ...
 FOLLOW_UP_CHARS = 30  # ... when it is at least this long on both sides
-STRONG_SHARED_CHARS = 400  # this much shared text is a strong edge whatever the percentages
-CORE_SHARED_CHARS = 200  # ... or this much, when it is also CORE_PCT of one side
-CORE_PCT = 10.0
+STRONG_SHARED_CHARS = 400  # this much shared text is a strong edge ...
+STRONG_SHARE = 0.08  # ... when it is also this share of the shorter article
+CORE_SHARED_CHARS = 150  # or this much, when it is also CORE_SHARE of the shorter article
+CORE_SHARE = 0.15
 
 
 class ComparisonCache:
@@ -78,19 +87,44 @@ def shares_text(comparison: Comparison) -> bool:
     return least >= MIN_SHARED_CHARS and top_pct >= MIN_SHARED_PCT
 
 
-def _follow_up(comparison: Comparison, score: float) -> bool:
-    """A short shared passage between articles on the same subject: a follow-up quoting the
-    original. Such a link only ever attaches the article to a story (see `components`)."""
-    if score < FOLLOW_UP_SCORE or not comparison.passages:
-        return False
-    return min(shared_chars(comparison)) >= FOLLOW_UP_CHARS
+@dataclass(frozen=True)
+class Edge:
+    """Two articles verified to share text, measured without common lines."""
+
+    least: int  # shared characters on the side with fewer
+    share: float  # `least` as a share of the shorter article's body
+    strong: bool  # may join stories together, not only attach one article to a story
+    comparison: Comparison | None  # None: the index showed the same text on both sides
 
 
-def is_strong(comparison: Comparison) -> bool:
-    """An edge that may join stories together, not only attach one article to a story."""
-    least = min(shared_chars(comparison))
-    top_pct = max(comparison.a_reused_pct, comparison.b_reused_pct)
-    return least >= STRONG_SHARED_CHARS or (least >= CORE_SHARED_CHARS and top_pct >= CORE_PCT)
+def measure(comparison: Comparison, common: CommonLines) -> tuple[int, float]:
+    """(shared characters on the side with fewer, their share of the shorter body)."""
+    a = common.discount(comparison.a, merge(p.span("a") for p in comparison.passages))
+    b = common.discount(comparison.b, merge(p.span("b") for p in comparison.passages))
+    least = min(a, b)
+    shorter = min(common.body_chars(comparison.a), common.body_chars(comparison.b))
+    return least, min(1.0, least / shorter)
+
+
+def judge(comparison: Comparison, common: CommonLines, score: float) -> Edge | None:
+    """The edge two compared articles make, if any.
+
+    Strong: passages of some length that are a real part of the shorter article. Weak: less
+    text, but still a noticeable share of the shorter article, or a short passage between
+    articles the index finds close (a follow-up quoting the original).
+    """
+    if not comparison.passages:
+        return None
+    least, share = measure(comparison, common)
+    strong = (least >= STRONG_SHARED_CHARS and share >= STRONG_SHARE) or (
+        least >= CORE_SHARED_CHARS and share >= CORE_SHARE
+    )
+    weak = (least >= MIN_SHARED_CHARS and share >= MIN_SHARE) or (
+        score >= FOLLOW_UP_SCORE and least >= FOLLOW_UP_CHARS
+    )
+    if strong or weak:
+        return Edge(least, share, strong, comparison)
+    return None
 
 
 @dataclass
@@ -98,56 +132,25 @@ class StoryGraph:
     """Articles and the verified edges between them (pairs of article positions, i < j)."""
 
     articles: list[Article]
-    edges: dict[tuple[int, int], Comparison] = field(default_factory=dict)
+    edges: dict[tuple[int, int], Edge] = field(default_factory=dict)
     cache: ComparisonCache = field(default_factory=ComparisonCache)
 
     def components(self) -> list[list[Article]]:
-        """Stories with two or more articles, largest first.
+        """Stories with two or more articles, largest first (see `linkage`)."""
+        strong = [(e.share, i, j) for (i, j), e in self.edges.items() if e.strong]
+        weak = [(float(e.least), i, j) for (i, j), e in self.edges.items() if not e.strong]
+        groups = link(len(self.articles), strong, weak)
+        return [[self.articles[n] for n in g] for g in groups]
 
-        Strong edges join articles into cores (connected components). A weak edge (a short
-        shared passage) only attaches an article that has no strong edge to the core it is
-        most linked to, and an article attached that way passes nothing on: chains of weak
-        links (follow-ups repeating one background sentence) do not merge unrelated stories.
-        """
-        parent = list(range(len(self.articles)))
 
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def join(i: int, j: int) -> None:
-            ri, rj = find(i), find(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-
-        weak = []
-        core: set[int] = set()
-        for (i, j), comparison in self.edges.items():
-            if is_strong(comparison):
-                join(i, j)
-                core.update((i, j))
-            else:
-                weak.append((min(shared_chars(comparison)), i, j))
-        leaves: set[int] = set()
-        for _, i, j in sorted(weak, reverse=True):
-            free_i = i not in core and i not in leaves
-            free_j = j not in core and j not in leaves
-            if free_i and (j in core or free_j):
-                join(i, j)
-                leaves.add(i)
-                if free_j:
-                    leaves.add(j)
-            elif free_j and i in core:
-                join(i, j)
-                leaves.add(j)
-        groups: dict[int, list[Article]] = {}
-        for n, article in enumerate(self.articles):
-            groups.setdefault(find(n), []).append(article)
-        found = [g for g in groups.values() if len(g) > 1]
-        found.sort(key=lambda g: -len(g))
-        return found
+def _same_text(index: RelatedIndex, n: int, m: int) -> bool:
+    """Whether the sampled shingles say the two bodies are one text (exact duplicates, a
+    wire story reprinted whole): nearly every sampled shingle of each is in the other."""
+    a, b = index.shingles[n], index.shingles[m]
+    if len(a) < 4 or len(b) < 4:
+        return False
+    shared = len(a & b)
+    return shared >= SAME_SAMPLE * max(len(a), len(b))
 
 
 def build_graph(
@@ -158,28 +161,49 @@ def build_graph(
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> StoryGraph:
-    """Verify each article's candidate neighbours with `compare_articles`; keep real edges."""
+    """Verify each article's best candidate neighbours with `compare_articles`; keep edges.
+
+    Alignment is the cost, so the index decides first. A neighbour sharing no sampled text is
+    aligned only when very similar, one sharing a single sampled phrase only when fairly
+    similar (a phrase in common between loosely related articles rarely makes an edge); one
+    whose sampled text is all shared is taken as the same text, unaligned. At most
+    `MAX_VERIFY` candidates per article are aligned, those sharing the most sampled text first
+    (a pair left out may still be aligned from its other side).
+    """
     if index is None:
         index = RelatedIndex.build(corpus, cancel=cancel)
     articles = list(index.articles)
     position = {id(a): n for n, a in enumerate(articles)}
     graph = StoryGraph(articles, cache=ComparisonCache(cancel))
+    common = CommonLines(articles)
     tried: set[tuple[int, int]] = set()
     for n, article in enumerate(articles):
         check(cancel)
         if progress is not None:
             progress(n, len(articles))
+        candidates = []
         for relation in index.related(article, top):
-            if relation.shared_chars <= 0 and relation.score < CANDIDATE_SCORE:
-                continue
             m = position[id(relation.article)]
             pair = (min(n, m), max(n, m))
             if pair in tried:
                 continue
+            shared = len(index.shingles[n] & index.shingles[m])
+            if relation.score < (
+                TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0
+            ):
+                continue
+            if _same_text(index, n, m):
+                tried.add(pair)
+                chars = min(common.body_chars(articles[n]), common.body_chars(articles[m]))
+                graph.edges[pair] = Edge(chars, 1.0, True, None)
+                continue
+            candidates.append((-shared, -relation.score, pair))
+        for _, neg_score, pair in sorted(candidates)[:MAX_VERIFY]:
             tried.add(pair)
             comparison = graph.cache.get(articles[pair[0]], articles[pair[1]])
-            if shares_text(comparison) or _follow_up(comparison, relation.score):
-                graph.edges[pair] = comparison
+            edge = judge(comparison, common, -neg_score)
+            if edge is not None:
+                graph.edges[pair] = edge
     if progress is not None:
         progress(len(articles), len(articles))
     return graph

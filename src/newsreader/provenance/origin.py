@@ -99,11 +99,18 @@ def guess_origin(members: list[Article], cache: ComparisonCache) -> Origin:
     if dated:
         first = dated[0][0]
         earliest = [i for d, i in dated if d == first]
+        # the earliest of the dated members says less when others have no date at all: any
+        # of those may be older (pasted text, a release without a dateline)
+        weight = EARLIEST_WEIGHT * len(dated) / n / len(earliest)
+        undated = n - len(dated)
         for i in earliest:
             c = cands[i]
-            c.score += EARLIEST_WEIGHT / len(earliest)
+            c.score += weight
             others = "" if len(earliest) == 1 else f" (with {len(earliest) - 1} other)"
-            c.reasons.append(f"earliest date in the story ({first}){others}")
+            reason = f"earliest date in the story ({first}){others}"
+            if undated:
+                reason += f"; {undated} undated"
+            c.reasons.append(reason)
 
     if n > 1:
         for x in members:

@@ -107,6 +107,11 @@ def load_corpus_and_index(
     """
     from newsreader.store.search_cache import load_search_index_cached
 
+    # Millions of acyclic objects are made below. With the cyclic GC off meanwhile and
+    # `gc.freeze()` at the end, no collection ever rescans them: neither a full collection
+    # here (0.2 s at 10k articles, 0.45 s at 20k) nor, later, the first young-generation one,
+    # which would otherwise walk them all on the UI thread. Frozen objects are still freed
+    # by reference counting when the corpus goes.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -117,17 +122,20 @@ def load_corpus_and_index(
         if load.cancelled():
             return corpus, None
         index = load.index
-        if index is not None and [id(a) for a in index.articles] == [
-            id(a) for a in corpus.articles
-        ]:
-            return corpus, index
+        if index is None or [id(a) for a in index.articles] != [id(a) for a in corpus.articles]:
+            index = load_search_index_cached(
+                corpus,
+                paths,
+                cancel=cancel,
+                progress=index_progress,
+                cache_dir=cache_dir,
+                save=False,
+            )
+        return corpus, (index if index.complete else None)
     finally:
         if gc_was_enabled:
+            gc.freeze()
             gc.enable()
-    index = load_search_index_cached(
-        corpus, paths, cancel=cancel, progress=index_progress, cache_dir=cache_dir, save=False
-    )
-    return corpus, (index if index.complete else None)
 
 
 def save_search_index(

@@ -1,0 +1,71 @@
+"""Short lines that many articles carry: footers, share bars, agency credits.
+
+"Additional reporting by news agencies." or "Sign up for our daily newsletter." are shared text
+between any two articles of an outlet, and between outlets too, but say nothing about where a
+story came from. A line counts as common when it is short and its words (case and punctuation
+aside) occur in several articles; its characters are then left out when two articles' shared
+text is measured for a story edge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from newsreader.corpus import Article
+from newsreader.provenance.spans import Span, intersect, merge, total
+
+MAX_LINE = 120  # characters: longer lines are text, even when several articles share them
+MIN_ARTICLES = 4  # a short line in this many articles is boilerplate, not a sign of copying
+SHARE = 0.005  # ... or in this share of the corpus, whichever is more
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+")
+
+
+def _units(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key) of each short line of `text`.
+
+    Lines, not sentences: a sentence inside a paragraph that many articles share is copied
+    text (a wire story reprinted by many outlets), while footers and credits stand on their own
+    line.
+    """
+    out = []
+    for line in _LINE.finditer(text):
+        if line.end() - line.start() > MAX_LINE:
+            continue
+        words = _WORD.findall(line.group())
+        if len(words) >= 3:
+            out.append((line.start(), line.end(), " ".join(w.lower() for w in words)))
+    return out
+
+
+class CommonLines:
+    """The common short lines of a set of articles, and each article's spans of them."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        units = {id(a): _units(a.text) for a in articles}
+        counts: Counter[str] = Counter()
+        for found in units.values():
+            counts.update({key for _, _, key in found})
+        least = max(MIN_ARTICLES, round(SHARE * len(articles)))
+        self.spans: dict[int, list[Span]] = {}
+        for ident, found in units.items():
+            spans = merge((s, e) for s, e, key in found if counts[key] >= least)
+            if spans:
+                self.spans[ident] = spans
+
+    def of(self, article: Article) -> list[Span]:
+        """Spans of `article` that are common lines (merged, sorted)."""
+        return self.spans.get(id(article), [])
+
+    def discount(self, article: Article, covered: list[Span]) -> int:
+        """Characters of merged `covered` that are not common lines."""
+        common = self.of(article)
+        return total(covered) - (total(intersect(covered, common)) if common else 0)
+
+    def body_chars(self, article: Article) -> int:
+        """Length of the article's body (boilerplate paragraphs and common lines out)."""
+        body = merge((p.start, p.end) for p in article.paragraphs if not p.boilerplate) or [
+            (0, len(article.text))
+        ]
+        return max(1, self.discount(article, body))
