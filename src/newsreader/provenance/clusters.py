@@ -24,7 +24,11 @@ TOP_K = 8  # neighbours per article considered as candidates
 MAX_VERIFY = 3  # candidates aligned per article (most shared sampled text first)
 TOPIC_SCORE = 0.6  # a neighbour without sampled shared shingles must be this similar to be aligned
 ONE_PHRASE_SCORE = 0.3  # ... and one with a single sampled shingle (one phrase) this similar
-SAME_SAMPLE = 0.9  # sampled shingles shared by both sides: the same text, no alignment needed
+MAX_ONE_PHRASE = 1  # neighbours sharing one sampled phrase (or none) aligned per article
+# Pairs the sampled shingles already prove to be one text (no alignment needed): at least
+# SURE_SAMPLED sampled shingles shared (about 40 words), SAME_SAMPLE of both sides.
+SURE_SAMPLED = 4
+SAME_SAMPLE = 0.9
 MIN_SHARED_CHARS = 60  # characters in passages (on the side with fewer) for an edge
 MIN_SHARED_PCT = 3.0  # reuse % on at least one side for an edge (see `shares_text`)
 MIN_SHARE = 0.04  # share of the shorter article's body in passages for an edge
@@ -143,14 +147,21 @@ class StoryGraph:
         return [[self.articles[n] for n in g] for g in groups]
 
 
-def _same_text(index: RelatedIndex, n: int, m: int) -> bool:
-    """Whether the sampled shingles say the two bodies are one text (exact duplicates, a
-    wire story reprinted whole): nearly every sampled shingle of each is in the other."""
+def _sure_edge(index: RelatedIndex, n: int, m: int, common: CommonLines) -> Edge | None:
+    """A strong edge the sampled shingles already prove, without aligning the pair: exact
+    duplicates, a wire story reprinted whole (nearly every sampled shingle of each side is in
+    the other). The comparison is made later if a view needs it.
+
+    Only near-identical pairs: a sampled estimate of a partial copy is too rough to rank edges
+    by (tried: it let more stories chain on the benchmark corpus).
+    """
     a, b = index.shingles[n], index.shingles[m]
-    if len(a) < 4 or len(b) < 4:
-        return False
     shared = len(a & b)
-    return shared >= SAME_SAMPLE * max(len(a), len(b))
+    if shared < SURE_SAMPLED or shared < SAME_SAMPLE * max(len(a), len(b)):
+        return None
+    articles = index.articles
+    shorter = min(common.body_chars(articles[n]), common.body_chars(articles[m]))
+    return Edge(shorter, 1.0, True, None)
 
 
 def build_graph(
@@ -192,12 +203,16 @@ def build_graph(
                 TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0
             ):
                 continue
-            if _same_text(index, n, m):
+            sure = _sure_edge(index, n, m, common)
+            if sure is not None:
                 tried.add(pair)
-                chars = min(common.body_chars(articles[n]), common.body_chars(articles[m]))
-                graph.edges[pair] = Edge(chars, 1.0, True, None)
+                graph.edges[pair] = sure
                 continue
             candidates.append((-shared, -relation.score, pair))
+        # A single shared phrase at best attaches a follow-up to one story: align only the
+        # closest such neighbour (the index ranks best first).
+        phrases = [c for c in candidates if c[0] >= -1]
+        candidates = [c for c in candidates if c[0] < -1] + phrases[:MAX_ONE_PHRASE]
         for _, neg_score, pair in sorted(candidates)[:MAX_VERIFY]:
             tried.add(pair)
             comparison = graph.cache.get(articles[pair[0]], articles[pair[1]])

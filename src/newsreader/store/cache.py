@@ -95,6 +95,7 @@ def load_corpus_and_index(
     index_progress: ProgressFn | None = None,
     on_corpus: Callable[[Corpus], None] | None = None,
     cache_dir: Path | None = None,
+    index_while_parsing: bool = True,
 ) -> tuple[Corpus, SearchIndex | None]:
     """The corpus (as `load_corpus_cached`) and its search index, the fastest way there is.
 
@@ -104,6 +105,10 @@ def load_corpus_and_index(
     runs as soon as the corpus is complete, before the index (a list can show meanwhile).
     The index is None only when cancelled. Saving a freshly built index is left to the
     caller (`save_search_index`), so it need not wait for the write.
+
+    `index_while_parsing=False` builds the index after the corpus instead: the corpus comes
+    sooner, the index later. Better when another busy thread shares this process's GIL (a UI):
+    indexing then slows the hand-over of parsed files and delays the corpus as a whole.
     """
     from newsreader.store.search_cache import load_search_index_cached
 
@@ -115,7 +120,7 @@ def load_corpus_and_index(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        load = _Load(paths, cancel, progress, cache_dir, index_while_parsing=True)
+        load = _Load(paths, cancel, progress, cache_dir, index_while_parsing=index_while_parsing)
         corpus = load.run()
         if on_corpus is not None:
             on_corpus(corpus)
