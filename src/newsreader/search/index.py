@@ -118,7 +118,7 @@ class SearchIndex:
         return dump(self)
 
     @classmethod
-    def loads(cls, corpus: Corpus | Iterable[Article], data: bytes) -> SearchIndex:
+    def loads(cls, corpus: Corpus | Iterable[Article], data: bytes | memoryview) -> SearchIndex:
         """The index `dumps()` saved, for the same articles; ValueError if it does not fit."""
         from newsreader.search.persist import load
 

@@ -77,7 +77,7 @@ def read_search_index(path: Path, corpus: Corpus, fp: bytes | None = None) -> Se
     if zlib.crc32(payload) != int.from_bytes(data[head - 4 : head], "little"):
         return None
     try:
-        index = SearchIndex.loads(corpus, bytes(payload))
+        index = SearchIndex.loads(corpus, payload)
     except Exception:  # any damage means "rebuild"; never fatal
         log.debug("search cache %s unusable, rebuilding", path, exc_info=True)
         return None
