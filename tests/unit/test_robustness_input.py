@@ -262,3 +262,9 @@ def test_folder_of_non_article_files_is_ignored_without_reading_them(
     assert [a.path.name for a in corpus.articles] == ["story.txt"]
     assert not corpus.skipped  # not worth a line each: they are simply not articles
     assert calls[-1] == (1, 1)
+
+
+def test_related_index_reads_zero_width_split_words_as_one_word() -> None:
+    from newsreader.reuse.related import _WORD
+
+    assert _WORD.findall("Ten\u200bcent and well-being") == ["Ten\u200bcent", "and", "well-being"]

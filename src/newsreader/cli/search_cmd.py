@@ -15,8 +15,9 @@ from newsreader.cli.common import (
     fail,
     load_paths,
     print_json,
+    search_index,
 )
-from newsreader.search import Hit, SearchIndex
+from newsreader.search import Hit
 from newsreader.text import clean_for_display
 
 
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         corpus = load_paths(args.paths)
     except CliError as e:
         return fail(str(e))
-    hits = SearchIndex.build(corpus).search(args.query, limit=args.limit)
+    hits = search_index(corpus, args.paths).search(args.query, limit=args.limit)
     if args.json:
         print_json({"hits": [h.to_json() for h in hits]})
         return 0

@@ -24,7 +24,7 @@ from operator import mul
 from newsreader.corpus import Article, Corpus
 from newsreader.reuse.align import check
 from newsreader.reuse.lexicon import STOP_WORDS, stem
-from newsreader.reuse.tokens import normalise
+from newsreader.reuse.tokens import INVISIBLE, normalise
 
 QUERY_TERMS = 30  # an article's most distinctive terms used to find candidates
 # A term in more articles than this does not shortlist candidates. A fixed count, not a share
@@ -37,7 +37,9 @@ SHINGLE = 5
 COPY_WEIGHT = 0.5  # how far shared text lifts a score towards 1
 COPY_SATURATION = 8.0  # sampled shared shingles (about 30 words) for ~2/3 of that lift
 SAMPLE_MASK = 3  # keep shingles whose hash & mask == 0 (a quarter): containment estimate
-_WORD = re.compile(r"\w+(?:['’\-.]\w+)*")
+# Same word shape as the aligner's tokens: invisible characters inside a word keep it whole.
+_JOIN = "[" + INVISIBLE + "]"
+_WORD = re.compile(r"\w+(?:(?:" + _JOIN + r"*['’\-.]" + _JOIN + r"*|" + _JOIN + r"+)\w+)*")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ from newsreader.corpus import Article
 # numbers may carry thousands separators and a magnitude suffix (`1,000`, `10m`, `$20bn`).
 # Invisible characters inside a word (soft hyphen, zero-width space/joiners, word joiner, BOM)
 # keep it one word (`Ten\u200bcent`) and are dropped from its matching form and key.
-_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 _WORD = re.compile(
-    r"(?P<num>\d+(?:[.,]\d+)*)(?P<mag>bn|mn|m|k|tn)?(?![\w" + _INVISIBLE + "])"
-    r"|\w+(?:(?:[" + _INVISIBLE + r"]*['’\-.][" + _INVISIBLE + r"]*|[" + _INVISIBLE + r"]+)\w+)*",
+    r"(?P<num>\d+(?:[.,]\d+)*)(?P<mag>bn|mn|m|k|tn)?(?![\w" + INVISIBLE + "])"
+    r"|\w+(?:(?:[" + INVISIBLE + r"]*['’\-.][" + INVISIBLE + r"]*|[" + INVISIBLE + r"]+)\w+)*",
 )
-_STRIP_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_STRIPINVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _CLAUSE_MARKS = ",;:()—–"
 _QUOTE_MARKS = '"“”«»'
 _MAGNITUDE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
@@ -76,7 +76,7 @@ def fold_spelling(word: str) -> str:
 
 def normalise(word: str) -> str:
     """The matching form of one word as written (without magnitude handling)."""
-    w = word.translate(_STRIP_INVISIBLE).casefold()
+    w = word.translate(_STRIPINVISIBLE).casefold()
     w = _POSSESSIVE.sub("", w)
     if w[:1].isdigit():
         # thousands separators go, decimal points stay: 1,000 == 1000 but 2.5 != 25
@@ -86,7 +86,7 @@ def normalise(word: str) -> str:
 
 def key_of(text: str) -> str:
     """What must be equal for two words to count as the same word written the same way."""
-    return text.translate(_STRIP_INVISIBLE).casefold().replace("’", "'")
+    return text.translate(_STRIPINVISIBLE).casefold().replace("’", "'")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, sentence: int = 0) -> list[Token]:
