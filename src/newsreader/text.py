@@ -37,3 +37,15 @@ def clean_for_display(text: str) -> str:
     if "\u200d" in text:
         text = _STRAY_JOINER.sub("\u200b", text)
     return text
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink `start:end` to leave out whitespace at either end (offsets into `text`)."""
+    # Most spans have no surrounding whitespace: answer those without a loop.
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        return start, end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

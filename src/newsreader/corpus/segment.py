@@ -16,6 +16,7 @@ import itertools
 import re
 
 from newsreader.corpus.models import Paragraph, Sentence
+from newsreader.text import trim_span
 
 # No sentence is longer than this: run-on text without stops (minified dumps, a 1M-character
 # line) is cut at whitespace so per-sentence work downstream stays bounded.
@@ -68,25 +69,14 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         if not blank and block_start < 0:
             block_start = pos
         elif blank and block_start >= 0:
-            spans.append(_trim(text, block_start, pos - 1))
+            spans.append(trim_span(text, block_start, pos - 1))
             block_start = -1
         if nl < 0:
             break
         pos = nl + 1
     if block_start >= 0:
-        spans.append(_trim(text, block_start, n))
+        spans.append(trim_span(text, block_start, n))
     return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    # Most spans have no surrounding whitespace: answer those without a loop.
-    if start < end and not text[start].isspace() and not text[end - 1].isspace():
-        return start, end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -97,7 +87,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     wrapped only when most of its breaks look like that, so a list of headlines of varied
     length stays one paragraph per line.
     """
-    lines = [_trim(text, m.start(), m.end()) for m in _LINE.finditer(text, start, end)]
+    lines = [trim_span(text, m.start(), m.end()) for m in _LINE.finditer(text, start, end)]
     lines = [(s, e) for s, e in lines if e > s]
     if len(lines) < 2:
         return lines
@@ -196,7 +186,7 @@ def _is_boundary(
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
     """Sentence spans inside `text[start:end]` (one paragraph), offsets into `text`."""
     end = len(text) if end is None else end
-    start, end = _trim(text, start, end)
+    start, end = trim_span(text, start, end)
     if start >= end:
         return []
     out: list[Sentence] = []
@@ -214,14 +204,14 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
 
 def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
     """Append the trimmed span, cut into pieces of at most MAX_SENTENCE characters."""
-    start, end = _trim(text, start, end)
+    start, end = trim_span(text, start, end)
     while end - start > MAX_SENTENCE:
         cut = start + MAX_SENTENCE
         space = text.rfind(" ", start + MAX_SENTENCE // 2, cut)
         cut = space if space > 0 else cut
-        s, e = _trim(text, start, cut)
+        s, e = trim_span(text, start, cut)
         out.append(Sentence(s, e))
-        start, end = _trim(text, cut, end)
+        start, end = trim_span(text, cut, end)
     if end > start:
         out.append(Sentence(start, end))
 

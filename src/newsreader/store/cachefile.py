@@ -164,17 +164,23 @@ def write_cache(path: Path, entries: dict[str, tuple], final: Final = NO_FINAL) 
         log.debug("corpus cache: articles not marshallable", exc_info=True)
         return False
     header = MAGIC + zlib.crc32(payload).to_bytes(4, "little") + len(payload).to_bytes(4, "little")
+    return write_atomic(path, header, payload)
+
+
+def write_atomic(path: Path, *chunks: bytes) -> bool:
+    """Write `chunks` to `path` through a temp file and os.replace, so a reader (or a second
+    instance) sees the old file or the new one, never half of one. False when it cannot."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            f.write(header)
-            f.write(payload)
+            for chunk in chunks:
+                f.write(chunk)
         os.replace(tmp, path)
         return True
     except OSError:
-        log.debug("corpus cache %s not written", path, exc_info=True)
+        log.debug("cache file %s not written", path, exc_info=True)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)

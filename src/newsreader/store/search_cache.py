@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Sequence
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from newsreader.corpus.models import Corpus
 from newsreader.search import SearchIndex
-from newsreader.store.cachefile import cache_file_for
+from newsreader.store.cachefile import cache_file_for, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -97,21 +95,7 @@ def write_search_index(
             return True  # saved already (a reopen that loaded it)
     payload = index.dumps()
     header = MAGIC + fp + zlib.crc32(payload).to_bytes(4, "little")
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
-            f.write(header)
-            f.write(payload)
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        log.debug("search cache %s not written", path, exc_info=True)
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return False
+    return write_atomic(path, header, payload)
 
 
 def load_search_index_cached(

@@ -27,7 +27,7 @@ from textual.widget import Widget
 
 from newsreader.corpus import Article
 from newsreader.reuse.models import Comparison, Side
-from newsreader.text import clean_for_display
+from newsreader.text import clean_for_display, trim_span
 from newsreader.tui.document import Document, build_document, wrap_block
 
 READABLE_WIDTH = 88
@@ -51,15 +51,6 @@ class PaneModel:
     spans: list[Span]  # in paint order: passage kinds first, changed words on top
     passage_spans: list[tuple[int, int] | None]  # display span per passage index (None: hidden)
     block_marks: dict[int, str]  # block index -> copied/edited/rewritten/original/boilerplate
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span to leave out surrounding whitespace (a highlighted space looks like noise)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def paragraph_marks(comparison: Comparison, side: Side) -> list[str]:
@@ -101,7 +92,7 @@ def build_pane_model(
     diff_spans: list[Span] = []
     for p in comparison.passages:
         s, e = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
-        shown = doc.span_to_display(*_trim(text, s, e))
+        shown = doc.span_to_display(*trim_span(text, s, e))
         passage_spans.append(shown)
         if shown is None:
             continue
@@ -112,20 +103,20 @@ def build_pane_model(
             if op.op not in _CHANGED_ON[side]:
                 continue
             os_, oe = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
-            changed = doc.span_to_display(*_trim(text, os_, oe))
+            changed = doc.span_to_display(*trim_span(text, os_, oe))
             if changed is not None and changed[0] < changed[1]:
                 name = "deleted" if side == "a" else "inserted"
                 diff_spans.append((changed[0], changed[1], name))
     fact_spans: list[Span] = []
     for fs, fe in facts:
-        shown = doc.span_to_display(*_trim(text, fs, fe))
+        shown = doc.span_to_display(*trim_span(text, fs, fe))
         if shown is not None and shown[0] < shown[1]:
             fact_spans.append((shown[0], shown[1], "fact"))
 
     block_marks: dict[int, str] = {}
     block_starts = [blk.start for blk in doc.blocks]
     for para, mark in zip(article.paragraphs, paragraph_marks(comparison, side), strict=False):
-        start, end = _trim(text, para.start, para.end)
+        start, end = trim_span(text, para.start, para.end)
         if start >= end:
             continue
         # The last character, not the first: when a title line opens the paragraph the title
