@@ -118,7 +118,7 @@ class FactActions:
         if facts is None or comparison is None:
             return
         if not facts.facts:
-            self.notify(facts_summary(facts), title="Compare", timeout=3)
+            self.notify(facts_summary(facts), title="Compare", timeout=3, markup=False)
             return
         self._fact_index = 0 if self._fact_index is None else (self._fact_index + 1) % len(facts)
         fact = facts.facts[self._fact_index]
