@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rapidfuzz import fuzz, process
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -195,6 +194,9 @@ class ReaderCommands(Provider):
         articles = list(corpus.articles) if corpus is not None else []
         if not articles:
             return []
+        # Imported here, not at start: the palette is opened long after the first frame.
+        from rapidfuzz import fuzz, process
+
         titles = [_one_line(a.display_title) for a in articles]
         found = process.extract(
             query, titles, scorer=fuzz.WRatio, limit=ARTICLE_HITS, score_cutoff=60
