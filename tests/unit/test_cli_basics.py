@@ -84,3 +84,18 @@ def test_list_table_does_not_interpret_markup(tmp_path, capsys: pytest.CaptureFi
     assert main(["list", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "[bold red]Not markup[/]" in out and "\x1b[31m" not in out
+
+
+def test_reader_without_a_terminal_explains_instead_of_hanging() -> None:
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", "newsreader"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 2
+    assert "needs a terminal" in res.stderr
