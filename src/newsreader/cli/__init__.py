@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from newsreader import __version__
 from newsreader.cli import compare_cmd, config_cmd, list_cmd, related_cmd, search_cmd, story_cmd
+from newsreader.cli.common import CliError, fail
 
 COMMANDS = {
     "list": list_cmd,
@@ -57,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(args_list)
         try:
             return COMMANDS[args.command].run(args)
+        except CliError as e:  # bad paths, unknown article names: one line, exit 2
+            return fail(str(e))
         except BrokenPipeError:  # `newsreader list | head`
             sys.stderr.close()
             return 0

@@ -9,10 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.cli.common import (
-    CliError,
     add_json_argument,
     add_paths_argument,
-    fail,
     load_paths,
     print_json,
 )
@@ -26,10 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        corpus = load_paths(args.paths)
-    except CliError as e:
-        return fail(str(e))
+    corpus = load_paths(args.paths)
     if args.json:
         print_json({"articles": [a.to_json() for a in corpus.articles]})
         return 0

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.cli.common import (
-    CliError,
     add_json_argument,
     add_paths_argument,
     fail,
@@ -41,10 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         return fail("--top must be at least 1")
-    try:
-        corpus = load_paths(args.paths)
-    except CliError as e:
-        return fail(str(e))
+    corpus = load_paths(args.paths)
     index = RelatedIndex.build(corpus)
     results = related(corpus, args.top, index=index)
     clusters = None if args.no_clusters else clusters_json(corpus, index)

@@ -9,7 +9,6 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.cli.common import (
-    CliError,
     add_json_argument,
     add_paths_argument,
     fail,
@@ -41,10 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.limit < 0:
         return fail("--limit must be 0 or more")
-    try:
-        corpus = load_paths(args.paths)
-    except CliError as e:
-        return fail(str(e))
+    corpus = load_paths(args.paths)
     hits = search_index(corpus, args.paths).search(args.query, limit=args.limit)
     if args.json:
         print_json({"hits": [h.to_json() for h in hits]})

@@ -75,13 +75,10 @@ def run(args: argparse.Namespace) -> int:
         # `--matrix FOLDER`: the optional ARTICLE swallowed a PATH; give it back.
         args.paths = [args.matrix, *args.paths]
         args.matrix = ORIGINS
-    try:
-        corpus = load_paths(args.paths)
-        article = _find(corpus, args.whats_new) if args.whats_new else None
-        sources = [_find(corpus, s) for s in args.source or []]
-        matrix_of = _find(corpus, args.matrix) if args.matrix not in (None, ORIGINS) else None
-    except CliError as e:
-        return fail(str(e))
+    corpus = load_paths(args.paths)
+    article = _find(corpus, args.whats_new) if args.whats_new else None
+    sources = [_find(corpus, s) for s in args.source or []]
+    matrix_of = _find(corpus, args.matrix) if args.matrix not in (None, ORIGINS) else None
     if args.source and article is None:
         return fail("--source only goes with --whats-new")
     stories = build_stories(corpus)
