@@ -167,7 +167,12 @@ class StateStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             return self._fall_back(f"cannot create {self.path.parent} ({e.strerror or e})")
-        for attempt in range(2):
+        moved_aside = False
+        # Opening can meet SQLITE_BUSY without SQLite's busy handler being asked (another
+        # instance creating the file or switching it to WAL at the same moment): retry until
+        # the busy timeout before giving up on the file.
+        deadline = time.monotonic() + self.busy_timeout_ms / 1000
+        while True:
             conn = None
             try:
                 conn = self._connect(str(self.path))
@@ -183,17 +188,20 @@ class StateStore:
                 if conn is not None:
                     conn.close()
                 kind = classify_error(e)
-                if kind == "corrupt" and attempt == 0:
+                if kind == "corrupt" and not moved_aside:
+                    moved_aside = True
                     self._move_aside()
                     continue
                 if kind == "busy":
+                    if time.monotonic() < deadline:
+                        time.sleep(0.05)
+                        continue
                     return self._fall_back("the state file is locked by another newsreader")
                 return self._fall_back(f"cannot use {self.path} ({e})")
             except OSError as e:
                 if conn is not None:
                     conn.close()
                 return self._fall_back(f"cannot use {self.path} ({e.strerror or e})")
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _move_aside(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
