@@ -156,7 +156,7 @@ async def test_a_loader_crash_leaves_the_app_running(tmp_path: Path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(app_module, "read_corpus", broken)
+    monkeypatch.setattr(app_module, "read_corpus_and_index", broken)
     app = make_app([tmp_path])
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)

@@ -90,6 +90,12 @@ class RelatedIndex:
         self.chars: list[int] = []
         self.postings: dict[int, list[int]] = defaultdict(list)
         self.position = {id(a): n for n, a in enumerate(self.articles)}
+        # Articles with the very same text: always each other's first candidates. Among short
+        # look-alike notices every score rounds to 1.0 and the duplicate could fall out of the
+        # shortlist or lose the date tie-break.
+        self.same_text: dict[str, list[int]] = defaultdict(list)
+        for n, a in enumerate(self.articles):
+            self.same_text[a.content_hash].append(n)
 
     @classmethod
     def build(
@@ -145,7 +151,11 @@ class RelatedIndex:
             for m in postings[t]:
                 acc[m] += w
         acc.pop(n, None)
-        candidates = heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
+        twins = [m for m in self.same_text[self.articles[n].content_hash] if m != n]
+        for m in twins:
+            acc.pop(m, None)
+        candidates = twins + heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
+        identical = set(twins)
         weight_of = dict(zip(terms, weights, strict=True)).get
         results = []
         for m in candidates:
@@ -163,7 +173,14 @@ class RelatedIndex:
             own = shared / len(self.shingles[n]) if self.shingles[n] else 0.0
             results.append(Relation(self.articles[m], score, round(own * self.chars[n])))
         here = _day(article.date)
-        results.sort(key=lambda r: (-round(r.score, 2), _date_distance(here, r.article.date)))
+        order = {id(self.articles[m]): m in identical for m in candidates}
+        results.sort(
+            key=lambda r: (
+                not order[id(r.article)],
+                -round(r.score, 2),
+                _date_distance(here, r.article.date),
+            )
+        )
         return results[:top]
 
 
