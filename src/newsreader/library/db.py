@@ -230,7 +230,7 @@ def open_library(
             raise LibraryError(f"cannot open the library {path}: {e.strerror or e}") from None
 
 
-class transaction:
+class transaction:  # used like a function: `with transaction(conn):`
     """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on any exception (the commit is the durability
     point: what was committed survives kill -9)."""
 

@@ -1,5 +1,546 @@
-"""Full-text search inside the library (SQLite FTS5). Being written; see LIBRARY_SCHEMA.md."""
+"""Full-text search inside the library: SQLite FTS5 finds the articles, Python places the hits.
+
+The index (`article_fts`) is a contentless FTS5 table fed with each article's *folded terms*
+(`fts_vocab.term_of`: accents, case and invisible characters gone, NFKD compatibility forms
+decomposed, each Han/kana character its own word), not its raw text: the terms FTS5 matches
+are then exactly the keys the in-memory search (`search.tokens`) matches on, and the article
+text is stored once, in `article`. Column `body` is the text, `meta` the title, outlet, byline
+and date. A query runs in two steps:
+
+1. Each query word is expanded to terms (exact, completions of the word being typed, typo
+   corrections; `fts_vocab.expand`), and FTS5 picks the candidate articles tier by tier: the
+   exact phrase, every word exactly, every word somehow, some words; bm25 orders each tier
+   (newest first when a tier is too broad to rank cheaply, e.g. one typed letter).
+2. Only those articles are tokenised (cached by content hash, so typing re-uses the work) and
+   scored by `search.match.find_windows`, which gives the bands of the in-memory search:
+   80+ exact phrase, 60+ every word exactly, 40+ phrase with typos, 20+ every word somehow,
+   below 20 some words. Hits carry character offsets into `article.text`.
+"""
 
 from __future__ import annotations
 
-MIGRATIONS: tuple = ()
+import sqlite3
+import threading
+from array import array
+from bisect import bisect_left
+from collections import Counter, OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+from newsreader.library import fts_vocab
+from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
+from newsreader.search.hit import make_snippet
+from newsreader.search.match import NEAR, Window, find_windows
+from newsreader.search.tokens import query_words, split_words
+from newsreader.search.vocab import PREFIX
+
+HITS_PER_ARTICLE = 3
+MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
+IN_ARTICLE_CAP = 5000  # hits n/N can step through in one (giant) article
+_GAP = NEAR + 1  # separator tokens between an article's text and its metadata line
+# Articles scored in Python per query: enough for `limit` distinct articles plus slack for
+# the ones whose words turn out to be apart.
+MIN_BUDGET = 40
+# A tier whose terms occur in more articles than this is taken newest first instead of by
+# bm25 (ranking every match of "p*" at 100k articles costs far more than a keystroke).
+RANK_LIMIT = 20_000
+PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
+FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
+_INDEX_BATCH = 500
+
+MIGRATIONS: tuple = (
+    (
+        # Contentless: the folded terms are derived from `article` (see the module docstring),
+        # so deleting a row means handing FTS5 the same terms again (unindex_articles).
+        """CREATE VIRTUAL TABLE article_fts USING fts5(
+            body, meta, content='', tokenize='ascii'
+        )""",
+        # The title, outlet, byline and date say what an article is about.
+        "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
+        *fts_vocab.SCHEMA,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryHit:
+    """One place in one library article that answers the query.
+
+    `score` is 0..100 in the bands of `search.hit.Hit`. `start`/`end` are character offsets
+    into `article.text` (both 0 when the hit is in the metadata only: outlet, byline, date,
+    or a title that is not a line of the text). `snippet` is cleaned, whitespace-collapsed
+    context; `snippet_highlights` are (start, end) offsets of the matched words in it.
+    """
+
+    article_id: int
+    score: float
+    start: int
+    end: int
+    snippet: str
+    snippet_highlights: tuple[tuple[int, int], ...] = ()
+
+    def to_json(self, locator: str, title: str) -> dict:
+        return {
+            "id": self.article_id,
+            "path": locator,
+            "title": title,
+            "score": round(self.score, 2),
+            "start": self.start,
+            "end": self.end,
+            "snippet": self.snippet,
+        }
+
+
+# -- indexing --------------------------------------------------------------------------------
+
+_ROW_SQL = (
+    "SELECT id, text, title, outlet, byline, date, title_start, title_end "
+    "FROM article WHERE id IN (SELECT value FROM json_each(?))"
+)
+
+
+def _meta_fields(row: Sequence) -> list[str]:
+    return [f for f in (row[2], row[3], row[4], row[5]) if f]
+
+
+def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
+    """(body terms, meta terms, distinct terms) of an article row, as FTS5 is given them."""
+    words, _ = split_words(row[1])
+    body_terms = list(map(TERMS.__getitem__, words))
+    meta_words, _ = split_words(" · ".join(_meta_fields(row)))
+    meta_terms = list(map(TERMS.__getitem__, meta_words))
+    distinct = set(body_terms)
+    distinct.update(meta_terms)
+    distinct.discard("")
+    return " ".join(body_terms), " ".join(meta_terms), distinct
+
+
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
+    import json
+
+    for batch in fts_vocab.iter_batches(ids, _INDEX_BATCH):
+        yield from conn.execute(_ROW_SQL, (json.dumps(batch),))
+
+
+def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """Add these articles (already in `article`) to the index, inside the caller's
+    transaction. An article already indexed must be unindexed first."""
+    counts: Counter[str] = Counter()
+    values = []
+    for row in _rows(conn, sorted(set(ids))):
+        body, meta, distinct = _fts_values(row)
+        counts.update(distinct)
+        values.append((row[0], body, meta))
+    conn.executemany("INSERT INTO article_fts (rowid, body, meta) VALUES (?, ?, ?)", values)
+    fts_vocab.add_terms(conn, counts)
+
+
+def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """Take these articles out of the index, before their rows change or go (FTS5 needs the
+    terms it was given, which are derived from the row as it still is)."""
+    counts: Counter[str] = Counter()
+    values = []
+    for row in _rows(conn, sorted(set(ids))):
+        body, meta, distinct = _fts_values(row)
+        counts.update(distinct)
+        values.append((row[0], body, meta))
+    conn.executemany(
+        "INSERT INTO article_fts (article_fts, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
+        values,
+    )
+    fts_vocab.remove_terms(conn, counts)
+
+
+# -- one article as the matcher sees it --------------------------------------------------------
+
+# Word ids for find_windows: one per distinct term, for the life of the process (0 = no term).
+_TERM_IDS: dict[str, int] = {"": 0}
+_TERM_NAMES: list[str] = [""]
+
+
+def _term_id(term: str) -> int:
+    tid = _TERM_IDS.get(term)
+    if tid is None:
+        with _ID_LOCK:  # the reader searches in a worker thread while it opens articles
+            tid = _TERM_IDS.get(term)
+            if tid is None:
+                tid = _TERM_IDS[term] = len(_TERM_NAMES)
+                _TERM_NAMES.append(term)
+    return tid
+
+
+_ID_LOCK = threading.Lock()
+
+
+class _SurfaceIds(dict):
+    """lower-cased surface word -> word id of its term."""
+
+    def __missing__(self, word: str) -> int:
+        tid = _term_id(TERMS[word])
+        self[word] = tid
+        return tid
+
+
+_SURFACE_IDS = _SurfaceIds()
+
+
+class _Tokens(NamedTuple):
+    ids: array
+    starts: array
+    ends: array
+
+
+def _tokens(text: str) -> _Tokens:
+    words, starts = split_words(text)
+    ids = array("I", map(_SURFACE_IDS.__getitem__, words))
+    return _Tokens(ids, array("I", starts), array("I", map(int.__add__, starts, map(len, words))))
+
+
+class _TokenCache:
+    """Tokenised article texts by content hash: typing a query re-scores the same articles."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self._items: OrderedDict[str, _Tokens] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _Tokens | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: _Tokens) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_CACHE = _TokenCache()
+
+
+@dataclass(slots=True)
+class _Doc:
+    article_id: int
+    text: _Tokens
+    meta: str
+    meta_tokens: _Tokens
+    title_tokens: tuple[int, int] | None
+
+    @property
+    def meta_from(self) -> int:
+        return len(self.text.ids) + _GAP
+
+    def ids(self) -> array:
+        ids = array("I", self.text.ids)
+        ids.extend([0] * _GAP)
+        ids.extend(self.meta_tokens.ids)
+        return ids
+
+    def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
+        """(in metadata?, start, end, word spans) of a window."""
+        n = self.meta_from
+        spans = []
+        for p in w.positions:
+            if p >= n:
+                spans.append((self.meta_tokens.starts[p - n], self.meta_tokens.ends[p - n]))
+            else:
+                spans.append((self.text.starts[p], self.text.ends[p]))
+        return w.first >= n, spans[0][0], spans[-1][1], spans
+
+
+def _meta_line(
+    title: str | None, outlet: str | None, byline: str | None, date: str | None, title_in_text: bool
+) -> str:
+    """The metadata searched besides the text: the title when it is not a line of the text."""
+    fields = [outlet, byline, date]
+    if title and not title_in_text:
+        fields.insert(0, title)
+    return " · ".join(f for f in fields if f)
+
+
+def _doc(
+    article_id: int,
+    tokens: _Tokens,
+    title: str | None,
+    outlet: str | None,
+    byline: str | None,
+    date: str | None,
+    title_start: int | None,
+    title_end: int | None,
+) -> _Doc:
+    title_in_text = title_start is not None and title_end is not None
+    meta = _meta_line(title, outlet, byline, date, title_in_text)
+    title_tokens = None
+    if title_in_text:
+        title_tokens = (
+            bisect_left(tokens.starts, title_start),
+            bisect_left(tokens.starts, title_end),
+        )
+    return _Doc(article_id, tokens, meta, _tokens(meta), title_tokens)
+
+
+# -- querying --------------------------------------------------------------------------------
+
+
+class _Plan(NamedTuple):
+    words: list[str]
+    terms: list[dict[str, float]]  # per query word: term -> 0..1
+    typing: bool
+
+
+def _plan(query: str, lexicon: fts_vocab.Lexicon) -> _Plan:
+    words = [fts_vocab.term_of(w) for w in query_words(query)]
+    words = [w for w in words if w][:MAX_QUERY_WORDS]
+    typing = query[-1:].isalnum()  # the last word may be unfinished: complete it
+    terms = [expand(lexicon, w, prefix=typing and i == len(words) - 1) for i, w in enumerate(words)]
+    return _Plan(words, terms, typing)
+
+
+def _id_plan(plan: _Plan) -> list[dict[int, float]]:
+    return [{_term_id(t): s for t, s in c.items()} for c in plan.terms]
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _group(terms: Iterable[str]) -> str:
+    return "(" + " OR ".join(map(_quote, terms)) + ")"
+
+
+def _and(groups: list[list[str]]) -> str:
+    return " AND ".join(map(_group, groups))
+
+
+class _Tier(NamedTuple):
+    match: str
+    size: int  # a bound on how many articles match (from document frequencies)
+
+
+def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
+    """The FTS5 queries for the candidate articles, best tier first."""
+    terms = plan.terms
+    tiers: list[_Tier] = []
+    strong = [[t for t, s in c.items() if s >= PREFIX] for c in terms]
+    fuzzy = [
+        sorted((t for t, s in c.items() if s < PREFIX), key=lambda t, c=c: -c[t])[:FUZZY_IN_QUERY]
+        for c in terms
+    ]
+
+    def size_all(groups: list[list[str]]) -> int:
+        return min(sum(df.get(t, 0) for t in g) for g in groups)
+
+    if len(terms) > 1 and all(
+        w in c and c[w] == 1.0 for w, c in zip(plan.words[:-1], terms, strict=False)
+    ):
+        last = plan.words[-1]
+        lasts = [last] if last in terms[-1] and terms[-1][last] == 1.0 else []
+        if plan.typing:
+            more = sorted(strong[-1], key=lambda t: -df.get(t, 0))
+            lasts += [t for t in more if t != last][: PHRASE_COMPLETIONS - len(lasts)]
+        if lasts:
+            head = " ".join(plan.words[:-1])
+            match = " OR ".join(_quote(f"{head} {t}") for t in lasts)
+            tiers.append(_Tier(match, size_all([[w] for w in plan.words[:-1]])))
+    if all(strong):
+        tiers.append(_Tier(_and(strong), size_all(strong)))
+    # Typo corrections, first only for the words that have no exact answer: a correctly
+    # typed word must not drift ("petrolium exports" wants exports, not efforts or escorts,
+    # which bm25 would even prefer for being rarer).
+    needed = [s or f for s, f in zip(strong, fuzzy, strict=True)]
+    both = [s + f for s, f in zip(strong, fuzzy, strict=True)]
+    for groups in (needed, both):
+        if groups != strong and all(groups) and not any(t.match == _and(groups) for t in tiers):
+            tiers.append(_Tier(_and(groups), size_all(groups)))
+    if len(terms) > 1 and any(both):
+        every = list(dict.fromkeys(t for g in both for t in g))
+        tiers.append(_Tier(_group(every), sum(df.get(t, 0) for t in every)))
+    return tiers
+
+
+class _Within:
+    """The `within` set as a temporary table, refilled only when a different set comes."""
+
+    _filled: ClassVar[dict[int, tuple[int, int]]] = {}  # id(conn) -> (id(set), len(set))
+
+    @classmethod
+    def prepare(cls, conn: sqlite3.Connection, within: Collection[int]) -> None:
+        key = (id(within), len(within))
+        if cls._filled.get(id(conn)) == key:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.fts_within")
+        conn.executemany("INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within))
+        cls._filled[id(conn)] = key
+
+
+def _candidates(
+    conn: sqlite3.Connection,
+    tiers: list[_Tier],
+    budget: int,
+    within: Collection[int] | None,
+    cancel: threading.Event | None,
+) -> list[int] | None:
+    """Article ids, best tier first, up to `budget`; None when cancelled."""
+    found: dict[int, None] = {}
+    where = ""
+    if within is not None:
+        _Within.prepare(conn, within)
+        # `+rowid`: filter the matches, instead of one FTS5 lookup per id of a large set.
+        where = " AND +rowid IN (SELECT id FROM temp.fts_within)"
+    for tier in tiers:
+        if cancel is not None and cancel.is_set():
+            return None
+        order = "rank" if tier.size <= RANK_LIMIT else "rowid DESC"
+        rows = conn.execute(
+            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
+            f"ORDER BY {order} LIMIT ?",
+            (tier.match, budget + len(found)),
+        )
+        for (rowid,) in rows:
+            if rowid not in found:
+                found[rowid] = None
+                if len(found) >= budget:
+                    return list(found)
+    return list(found)
+
+
+def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
+    import json
+
+    rows = conn.execute(
+        "SELECT id, content_hash, title, outlet, byline, date, title_start, title_end "
+        "FROM article WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    ).fetchall()
+    missing = [r[0] for r in rows if _CACHE.get(r[1]) is None]
+    if missing:
+        for key, text in conn.execute(
+            "SELECT content_hash, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(missing),),
+        ):
+            _CACHE.put(key, _tokens(text))
+    docs = {}
+    for aid, key, *meta in rows:
+        tokens = _CACHE.get(key)
+        if tokens is None:  # evicted by a huge candidate list: tokenise again
+            text = conn.execute("SELECT text FROM article WHERE id = ?", (aid,)).fetchone()[0]
+            tokens = _tokens(text)
+        docs[aid] = _doc(aid, tokens, *meta)
+    return docs
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 50,
+    cancel: threading.Event | None = None,
+    within: Collection[int] | None = None,
+) -> list[LibraryHit]:
+    """The best hits for `query`, best first: each article's best hit, then more hits.
+
+    `within` restricts the search to these article ids. Returns [] for an empty query, or
+    as soon as `cancel` is set (the query went stale).
+    """
+    if limit <= 0 or (within is not None and not within):
+        return []
+    plan = _plan(query, SqlLexicon(conn))
+    if not plan.words or not any(plan.terms):
+        return []
+    every = {t for c in plan.terms for t in c}
+    df = dict(
+        conn.execute(
+            "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+            (_json(every),),
+        ).fetchall()
+    )
+    budget = max(MIN_BUDGET, limit + limit // 2)
+    ids = _candidates(conn, _tiers(plan, df), budget, within, cancel)
+    if not ids:
+        return []
+    order = {aid: n for n, aid in enumerate(ids)}
+    docs = _load_docs(conn, ids)
+    id_plan = _id_plan(plan)
+    found: list[tuple[bool, int, float, int, Window]] = []
+    for n, aid in enumerate(ids):
+        if cancel is not None and n % 16 == 0 and cancel.is_set():
+            return []
+        doc = docs.get(aid)
+        if doc is None:  # deleted since the index was read
+            continue
+        windows = find_windows(
+            doc.ids(),
+            id_plan,
+            meta_from=doc.meta_from,
+            title_tokens=doc.title_tokens,
+            max_windows=HITS_PER_ARTICLE,
+        )
+        for r, w in enumerate(windows):
+            found.append((w.score < 20, r, -w.score, order[aid], w))
+    # Hits with every query word come first; among them each article's best hit, then its
+    # further hits, so the first screen shows many articles; ties keep the bm25 order.
+    found.sort(key=lambda x: x[:4])
+    top = found[:limit]
+    texts = _texts(conn, {ids[x[3]] for x in top})
+    return [_hit(docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
+
+
+def _json(items: Iterable) -> str:
+    import json
+
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    return dict(
+        conn.execute(
+            "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(ids),),
+        ).fetchall()
+    )
+
+
+def _hit(doc: _Doc, text: str, w: Window) -> LibraryHit:
+    in_meta, start, end, spans = doc.span(w)
+    if in_meta:
+        snippet, marks = make_snippet(doc.meta, start, end, spans)
+        return LibraryHit(doc.article_id, w.score, 0, 0, snippet, marks)
+    snippet, marks = make_snippet(text, start, end, spans)
+    return LibraryHit(doc.article_id, w.score, start, end, snippet, marks)
+
+
+def find_in_text(
+    query: str, text: str, *, conn: sqlite3.Connection | None = None
+) -> list[tuple[int, int]]:
+    """Every hit of `query` in `text` (one article's text), in text order, for next/previous
+    hit in the reader.
+
+    Query words are expanded by the same rules as `search`: over the library's vocabulary
+    when `conn` is given (then exactly as `search` expanded them), else over the text's own
+    words.
+    """
+    tokens = _tokens(text)
+    if conn is not None:
+        lexicon: fts_vocab.Lexicon = SqlLexicon(conn)
+    else:
+        lexicon = TextLexicon(map(_TERM_NAMES.__getitem__, tokens.ids))
+    plan = _plan(query, lexicon)
+    if not plan.words or not any(plan.terms):
+        return []
+    windows = find_windows(
+        tokens.ids,
+        _id_plan(plan),
+        meta_from=len(tokens.ids),
+        max_windows=None,
+        max_occurrences=IN_ARTICLE_CAP,
+        max_anchors=IN_ARTICLE_CAP,
+    )
+    # Where the whole query occurs somewhere, stray single words are noise for n/N.
+    if any(w.score >= 20 for w in windows):
+        windows = [w for w in windows if w.score >= 20]
+    return sorted((tokens.starts[w.first], tokens.ends[w.last]) for w in windows)
