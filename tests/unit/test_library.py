@@ -265,3 +265,42 @@ def test_show_piped_prints_the_exact_text_offsets_point_into(tmp_path: Path) -> 
         check=True,
     ).stdout
     assert out == evil.read_text()  # piped: the exact text offsets point into
+
+
+def test_a_full_disk_mid_ingest_is_one_message_and_keeps_what_was_written(
+    tmp_path: Path,
+) -> None:
+    write_articles(tmp_path / "first", 3)
+    write_articles(tmp_path / "big", 600, start=100)
+    lib = Library(tmp_path / "lib.sqlite3")
+    try:
+        lib.add_paths([tmp_path / "first"])
+        pages = lib.conn.execute("PRAGMA page_count").fetchone()[0]
+        lib.conn.execute(f"PRAGMA max_page_count = {pages + 40}")  # SQLITE_FULL soon
+        with pytest.raises(LibraryError, match="disk full"):
+            lib.add_paths([tmp_path / "big"])
+        assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        kept = {Path(a.locator).parent.name for a in lib.articles()}
+        assert "first" in kept and len(lib.search("harbour cranes")) >= 3
+    finally:
+        lib.close()
+
+
+def test_a_read_only_library_is_still_read(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library(path) as lib:
+        lib.add_paths([SEEDS])
+    from newsreader.library import db
+
+    def refuse(*args, **kwargs):
+        raise LibraryError("cannot write the library (attempt to write a readonly database)")
+
+    monkeypatch.setattr(db, "open_library", refuse)
+    lib = Library(path)
+    try:
+        assert lib.read_only and "read-only" in lib.warnings[0]
+        assert lib.count() == 5 and lib.search("Tencent")
+        with pytest.raises(LibraryError, match="read-only"):
+            lib.add_paths([tmp_path])
+    finally:
+        lib.close()

@@ -230,6 +230,21 @@ def open_library(
             raise LibraryError(f"cannot open the library {path}: {e.strerror or e}") from None
 
 
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The library opened for reading only, when it exists, is current and is readable."""
+    if not path.is_file():
+        return None
+    try:
+        conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    if version != len(_migrations()):
+        conn.close()  # an older schema needs writing to be read
+        return None
+    return conn
+
+
 class transaction:  # used like a function: `with transaction(conn):`
     """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on any exception (the commit is the durability
     point: what was committed survives kill -9)."""

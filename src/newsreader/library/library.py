@@ -49,11 +49,20 @@ class Library:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or db.default_path()
         self.warnings: list[str] = []
-        self.conn = db.open_library(self.path, warn=self.warnings.append)
+        self.read_only = False
+        try:
+            self.conn = db.open_library(self.path, warn=self.warnings.append)
+        except db.LibraryError as e:
+            # A library we may not write (a read-only disk or folder) can still be read.
+            conn = db.open_read_only(self.path)
+            if conn is None:
+                raise
+            self.conn, self.read_only = conn, True
+            self.warnings.append(f"{e}; opened read-only (nothing can be added)")
         self._write_lock = threading.Lock()
         try:
-            reader = db.open_library(self.path)
-            reader.execute("PRAGMA query_only = ON")
+            # Not query_only: search keeps a TEMP table of the view's ids on this connection.
+            reader = self.conn if self.read_only else db.open_library(self.path)
         except db.LibraryError:
             reader = self.conn
         self.reader = TextSource(reader)
@@ -78,6 +87,8 @@ class Library:
         cancel: threading.Event | None = None,
         progress: ingest.Progress | None = None,
     ) -> ingest.IngestReport:
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
         with self._write_lock:
             try:
                 return ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
@@ -97,7 +108,7 @@ class Library:
     def ensure_seeded(self) -> None:
         """Add the bundled seeds the first time the library is opened (once: a user who removes
         them does not get them back)."""
-        if self.meta(_SEEDED) is not None:
+        if self.read_only or self.meta(_SEEDED) is not None:
             return
         self.add_paths([app_paths.seeds_dir()])
         self.set_meta(_SEEDED, "1")
@@ -106,6 +117,8 @@ class Library:
         """Forget the source named by `ref` (its path, URL, name or id); returns it and how
         many articles went with it. Raises `KeyError` with a message when nothing matches."""
         source = self.find_source(ref)
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be removed")
         with self._write_lock:
             count = ingest.remove_source(self.conn, source.id)
         return source, count

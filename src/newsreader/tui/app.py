@@ -184,9 +184,13 @@ class NewsreaderApp(App[int]):
         return progress
 
     def on_load_progress(self, message: LoadProgress) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.main_screen.show_progress(message.stage, message.done, message.total)
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.corpus = message.corpus
         self.stories = self.story_facts = None
         if message.reading is not None:
@@ -203,6 +207,8 @@ class NewsreaderApp(App[int]):
         self.run_worker(write, thread=True, group="state", exit_on_error=False)
 
     def on_library_refreshed(self, message: LibraryRefreshed) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         if message.corpus is None:
             self.notify(f"Could not refresh: {message.error}", severity="warning", markup=False)
             return
@@ -231,6 +237,8 @@ class NewsreaderApp(App[int]):
             )
 
     def on_index_ready(self, message: IndexReady) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.index = message.index
         self.loaded = True
         self.main_screen.hide_progress()
@@ -241,6 +249,8 @@ class NewsreaderApp(App[int]):
         self.main_screen.index_ready()
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.loaded = True
         self.main_screen.hide_progress()
         self.main_screen.corpus_loaded(self.corpus)
