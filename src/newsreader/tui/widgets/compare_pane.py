@@ -123,10 +123,10 @@ def build_pane_model(
         # The last character, not the first: when a title line opens the paragraph the title
         # is its own block and the paragraph's block starts after it. A hidden paragraph snaps
         # to the next shown block, whose own paragraph comes later and overwrites this.
-        shown = doc.to_display(end - 1)
-        block = None if shown is None else bisect_right(block_starts, shown) - 1
-        if block is not None and block >= 0:
-            block_marks[block] = mark
+        last = doc.to_display(end - 1)
+        at = None if last is None else bisect_right(block_starts, last) - 1
+        if at is not None and at >= 0:
+            block_marks[at] = mark
     return PaneModel(doc, kind_spans + diff_spans + fact_spans, passage_spans, block_marks)
 
 
