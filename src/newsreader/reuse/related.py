@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 from operator import mul
+from typing import Any
 
 from newsreader.corpus import Article, Corpus
 from newsreader.reuse.align import check
@@ -50,7 +51,7 @@ class Relation:
     score: float  # 0..1
     shared_chars: int  # estimated characters of this article's text found in the other
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path),
             "score": round(self.score, 3),
@@ -84,8 +85,8 @@ class RelatedIndex:
 
     def __init__(self, corpus: Corpus) -> None:
         self.articles = list(corpus.articles)
-        self.terms: list[array] = []  # per article: term ids, ascending
-        self.weights: list[array] = []  # per article: normalised tf-idf weights
+        self.terms: list[array[int]] = []  # per article: term ids, ascending
+        self.weights: list[array[float]] = []  # per article: normalised tf-idf weights
         self.shingles: list[frozenset[int]] = []
         self.chars: list[int] = []
         self.postings: dict[int, list[int]] = defaultdict(list)
@@ -107,8 +108,8 @@ class RelatedIndex:
     ) -> RelatedIndex:
         index = cls(corpus)
         vocab = _Vocab()
-        counts: list[Counter] = []
-        df: Counter = Counter()
+        counts: list[Counter[int]] = []
+        df: Counter[int] = Counter()
         total = len(index.articles)
         for n, article in enumerate(index.articles):
             if n % 256 == 0:
@@ -184,10 +185,10 @@ class RelatedIndex:
         return results[:top]
 
 
-def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter, frozenset[int], int]:
+def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter[int], frozenset[int], int]:
     """Term counts, sampled shingle hashes and body length of one article (boilerplate out)."""
     cache = vocab.cache
-    hits = []
+    hits: list[tuple[str, int, bool]] = []
     chars = 0
     body = [p for p in article.paragraphs if not p.boilerplate] or article.paragraphs
     for p in body:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from newsreader.corpus.models import Article
 from newsreader.text import clean_for_display
@@ -31,7 +32,7 @@ class Hit:
     snippet: str
     snippet_highlights: tuple[tuple[int, int], ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path),
             "title": self.article.display_title,

@@ -224,8 +224,8 @@ class SearchIndex:
 class _Doc(NamedTuple):
     """One article as the index sees it: word ids and start offsets, text then metadata."""
 
-    ids: array  # vocabulary ids; _GAP zeros; ids of the metadata line
-    starts: array  # start offset of each word (in the text, then in `meta`)
+    ids: array[int]  # vocabulary ids; _GAP zeros; ids of the metadata line
+    starts: array[int]  # start offset of each word (in the text, then in `meta`)
     meta_from: int  # index of the first metadata word
     meta: str
 
