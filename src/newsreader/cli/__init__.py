@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from types import SimpleNamespace
+from typing import Any
 
 from newsreader import __version__
 from newsreader.cli import (
@@ -24,7 +25,7 @@ from newsreader.cli import (
 )
 from newsreader.cli.common import CliError, fail
 
-COMMANDS = {
+COMMANDS: dict[str, Any] = {  # modules, or namespaces of the same two functions
     "list": list_cmd,
     "search": search_cmd,
     "compare": compare_cmd,

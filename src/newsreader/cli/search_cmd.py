@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     except LibraryError as e:
         raise CliError(str(e)) from None
     if args.json:
-        print_json({"hits": [h.to_json() | {"id": h.article.article_id} for h in hits]})
+        print_json(
+            {"hits": [h.to_json() | {"id": getattr(h.article, "article_id", None)} for h in hits]}
+        )
         return 0
     console = Console()
     if not hits:

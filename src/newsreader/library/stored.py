@@ -44,12 +44,17 @@ class TextSource:
 
 
 class StoredArticle(Article):
+    """A library row as an `Article`; see the module docstring."""
+
     __slots__ = ("_display", "_hash", "_source", "article_id", "locator", "missing", "source_id")
 
     article_id: int
     source_id: int
     locator: str
     missing: bool
+    _display: str
+    _hash: str
+    _source: TextSource
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, source: TextSource) -> StoredArticle:
@@ -77,7 +82,7 @@ class StoredArticle(Article):
         _TEXT.__set__(self, text)
         _PARAGRAPHS.__set__(self, paragraphs)
 
-    @property  # type: ignore[override]  # lazy stand-in for the dataclass field
+    @property  # a lazy stand-in for the dataclass field
     def text(self) -> str:
         try:
             return str(_TEXT.__get__(self))
@@ -89,7 +94,7 @@ class StoredArticle(Article):
     def text(self, value: str) -> None:
         _TEXT.__set__(self, value)
 
-    @property  # type: ignore[override]
+    @property
     def paragraphs(self) -> list[Paragraph]:
         try:
             value: list[Paragraph] = _PARAGRAPHS.__get__(self)

@@ -215,17 +215,21 @@ class NewsreaderApp(App[int]):
         # Keep the objects the list already holds for rows that did not change, so the cursor,
         # the open article and the marks stay where they are.
         old = {a.article_id: a for a in self.corpus.articles if isinstance(a, StoredArticle)}
-        merged = []
+        merged: list[Article] = []
         for a in message.corpus.articles:
+            assert isinstance(a, StoredArticle)
             kept = old.get(a.article_id)
-            same = kept is not None and kept.content_hash == a.content_hash
-            merged.append(kept if same and kept.missing == a.missing else a)
+            same = kept is not None and (kept.content_hash, kept.missing) == (
+                a.content_hash,
+                a.missing,
+            )
+            merged.append(kept if kept is not None and same else a)
         message.corpus.articles = merged
         self.corpus = message.corpus
         self.stories = self.story_facts = None
         self.reading.remember(merged)
         if isinstance(self.index, LibrarySearch):
-            self.index.by_id = {a.article_id: a for a in merged}
+            self.index.by_id = {a.article_id: a for a in merged if isinstance(a, StoredArticle)}
         self.main_screen.refill_list()
         self.update_sub_title()
         r = message.report
@@ -342,7 +346,7 @@ class LibrarySearch:
     def __init__(self, library: Any, corpus: Corpus, ids: list[int] | None) -> None:
         self.library = library
         self.ids = ids
-        self.by_id = {a.article_id: a for a in corpus.articles}
+        self.by_id = {a.article_id: a for a in corpus.articles if isinstance(a, StoredArticle)}
 
     def search(
         self, query: str, *, limit: int = 50, cancel: threading.Event | None = None
