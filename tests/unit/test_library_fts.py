@@ -160,6 +160,15 @@ def test_word_being_typed_is_completed(lib):
     assert not finished or finished[0].score < hits[0].score
 
 
+def test_typo_in_the_word_being_typed_still_completes(lib):
+    index = lib("The government met online.", "A governor spoke.")
+    hits = index.search("govrnme")  # half-typed "government", one letter missing
+    assert index.names_of(hits) == ["doc0.txt"]
+    assert index.found(hits[0]) == "government"
+    assert index.search("govrnme ") == []  # a finished word is not completed
+    assert fts.find_in_text("govrnme", index.texts[1]) == [(4, 14)]
+
+
 def test_accent_and_case_insensitive_both_ways(lib):
     index = lib("Le Café de Flore est ouvert.", "A CAFE in town.", "Un cafe\u0301 noir.")
     for query in ("cafe", "CAFÉ", "café"):

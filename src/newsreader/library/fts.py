@@ -19,6 +19,7 @@ and date. A query runs in two steps:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from array import array
@@ -33,7 +34,7 @@ from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
 from newsreader.search.hit import make_snippet
 from newsreader.search.match import NEAR, Window, find_windows
 from newsreader.search.tokens import query_words, split_words
-from newsreader.search.vocab import PREFIX
+from newsreader.search.vocab import EXACT, PREFIX
 
 HITS_PER_ARTICLE = 3
 MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
@@ -44,7 +45,8 @@ _GAP = NEAR + 1  # separator tokens between an article's text and its metadata l
 MIN_BUDGET = 40
 # A tier whose terms occur in more articles than this is taken newest first instead of by
 # bm25 (ranking every match of "p*" at 100k articles costs far more than a keystroke).
-RANK_LIMIT = 20_000
+RANK_LIMIT = 3_000
+COMPLETIONS_IN_QUERY = 8  # completions of the word being typed sent to FTS5
 PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
 FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
 _INDEX_BATCH = 500
@@ -104,16 +106,31 @@ def _meta_fields(row: Sequence) -> list[str]:
     return [f for f in (row[2], row[3], row[4], row[5]) if f]
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
-    """(body terms, meta terms, distinct terms) of an article row, as FTS5 is given them."""
-    words, _ = split_words(row[1])
-    body_terms = list(map(TERMS.__getitem__, words))
+    """(body, meta, distinct terms) of an article row, as FTS5 is given them.
+
+    FTS5's 'ascii' tokenizer splits on ASCII punctuation and spaces, lower-cases ASCII and
+    keeps every other character: for an ASCII text its tokens already are our terms (words
+    are runs of letters and digits either way), so the text goes in as it is. Anything else
+    goes in as its terms joined by spaces.
+    """
+    text = row[1]
+    if text.isascii():
+        body = text
+        distinct = set(_ASCII_WORD.findall(text.lower()))
+    else:
+        words, _ = split_words(text)
+        terms = list(map(TERMS.__getitem__, words))
+        body = " ".join(terms)
+        distinct = set(terms)
     meta_words, _ = split_words(" · ".join(_meta_fields(row)))
     meta_terms = list(map(TERMS.__getitem__, meta_words))
-    distinct = set(body_terms)
     distinct.update(meta_terms)
     distinct.discard("")
-    return " ".join(body_terms), " ".join(meta_terms), distinct
+    return body, " ".join(meta_terms), distinct
 
 
 def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
@@ -177,7 +194,8 @@ class _SurfaceIds(dict):
     """lower-cased surface word -> word id of its term."""
 
     def __missing__(self, word: str) -> int:
-        tid = _term_id(TERMS[word])
+        # An ASCII word from split_words is lower-case letters and digits: its own term.
+        tid = _term_id(word if word.isascii() else TERMS[word])
         self[word] = tid
         return tid
 
@@ -197,48 +215,41 @@ def _tokens(text: str) -> _Tokens:
     return _Tokens(ids, array("I", starts), array("I", map(int.__add__, starts, map(len, words))))
 
 
-class _TokenCache:
-    """Tokenised article texts by content hash: typing a query re-scores the same articles."""
+class _DocCache:
+    """Articles as the matcher sees them, by content hash and metadata: typing a query
+    re-scores mostly the same articles, and tokenising is most of a keystroke's work."""
 
-    def __init__(self, size: int = 2048) -> None:
+    def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[str, _Tokens] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, _Doc] = OrderedDict()
+        self._lock = threading.Lock()  # the reader searches in a worker thread
 
-    def get(self, key: str) -> _Tokens | None:
+    def get(self, key: tuple) -> _Doc | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, value: _Tokens) -> None:
+    def put(self, key: tuple, value: _Doc) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
 
-_CACHE = _TokenCache()
+_CACHE = _DocCache()
 
 
-@dataclass(slots=True)
-class _Doc:
-    article_id: int
+class _Doc(NamedTuple):
+    """One article's words (text, a gap, then the metadata line) as word ids and offsets."""
+
     text: _Tokens
     meta: str
     meta_tokens: _Tokens
     title_tokens: tuple[int, int] | None
-
-    @property
-    def meta_from(self) -> int:
-        return len(self.text.ids) + _GAP
-
-    def ids(self) -> array:
-        ids = array("I", self.text.ids)
-        ids.extend([0] * _GAP)
-        ids.extend(self.meta_tokens.ids)
-        return ids
+    ids: array
+    meta_from: int
 
     def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
         """(in metadata?, start, end, word spans) of a window."""
@@ -263,8 +274,7 @@ def _meta_line(
 
 
 def _doc(
-    article_id: int,
-    tokens: _Tokens,
+    text: str,
     title: str | None,
     outlet: str | None,
     byline: str | None,
@@ -272,6 +282,7 @@ def _doc(
     title_start: int | None,
     title_end: int | None,
 ) -> _Doc:
+    tokens = _tokens(text)
     title_in_text = title_start is not None and title_end is not None
     meta = _meta_line(title, outlet, byline, date, title_in_text)
     title_tokens = None
@@ -280,7 +291,11 @@ def _doc(
             bisect_left(tokens.starts, title_start),
             bisect_left(tokens.starts, title_end),
         )
-    return _Doc(article_id, tokens, meta, _tokens(meta), title_tokens)
+    meta_tokens = _tokens(meta)
+    ids = array("I", tokens.ids)
+    ids.extend([0] * _GAP)
+    ids.extend(meta_tokens.ids)
+    return _Doc(tokens, meta, meta_tokens, title_tokens, ids, len(tokens.ids) + _GAP)
 
 
 # -- querying --------------------------------------------------------------------------------
@@ -325,7 +340,15 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
     """The FTS5 queries for the candidate articles, best tier first."""
     terms = plan.terms
     tiers: list[_Tier] = []
-    strong = [[t for t, s in c.items() if s >= PREFIX] for c in terms]
+    # The exact term, and the most frequent completions of the word being typed: those hold
+    # most of the articles any completion would (all of them are still scored in Python).
+    strong = [
+        sorted(
+            (t for t, s in c.items() if s >= PREFIX),
+            key=lambda t, c=c: (c[t] < EXACT, -df.get(t, 0)),
+        )[: 1 + COMPLETIONS_IN_QUERY]
+        for c in terms
+    ]
     fuzzy = [
         sorted((t for t, s in c.items() if s < PREFIX), key=lambda t, c=c: -c[t])[:FUZZY_IN_QUERY]
         for c in terms
@@ -410,27 +433,30 @@ def _candidates(
 
 
 def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
-    import json
-
+    """The matcher's view of these articles; only those not cached have their text read."""
+    # The parser is part of the key: a new parser may give other text for the same bytes.
     rows = conn.execute(
-        "SELECT id, content_hash, title, outlet, byline, date, title_start, title_end "
+        "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, title_end "
         "FROM article WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
+        (_json(ids),),
     ).fetchall()
-    missing = [r[0] for r in rows if _CACHE.get(r[1]) is None]
+    docs: dict[int, _Doc] = {}
+    missing: dict[int, tuple] = {}
+    for aid, *key in rows:
+        key = tuple(key)
+        doc = _CACHE.get(key)
+        if doc is None:
+            missing[aid] = key
+        else:
+            docs[aid] = doc
     if missing:
-        for key, text in conn.execute(
-            "SELECT content_hash, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(missing),),
+        for aid, text in conn.execute(
+            "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(missing),),
         ):
-            _CACHE.put(key, _tokens(text))
-    docs = {}
-    for aid, key, *meta in rows:
-        tokens = _CACHE.get(key)
-        if tokens is None:  # evicted by a huge candidate list: tokenise again
-            text = conn.execute("SELECT text FROM article WHERE id = ?", (aid,)).fetchone()[0]
-            tokens = _tokens(text)
-        docs[aid] = _doc(aid, tokens, *meta)
+            key = missing[aid]
+            docs[aid] = doc = _doc(text, *key[2:])
+            _CACHE.put(key, doc)
     return docs
 
 
@@ -459,7 +485,7 @@ def search(
             (_json(every),),
         ).fetchall()
     )
-    budget = max(MIN_BUDGET, limit + limit // 2)
+    budget = max(MIN_BUDGET, limit + limit // 5)
     ids = _candidates(conn, _tiers(plan, df), budget, within, cancel)
     if not ids:
         return []
@@ -474,7 +500,7 @@ def search(
         if doc is None:  # deleted since the index was read
             continue
         windows = find_windows(
-            doc.ids(),
+            doc.ids,
             id_plan,
             meta_from=doc.meta_from,
             title_tokens=doc.title_tokens,
@@ -487,7 +513,7 @@ def search(
     found.sort(key=lambda x: x[:4])
     top = found[:limit]
     texts = _texts(conn, {ids[x[3]] for x in top})
-    return [_hit(docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
+    return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
 
 
 def _json(items: Iterable) -> str:
@@ -505,13 +531,13 @@ def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     )
 
 
-def _hit(doc: _Doc, text: str, w: Window) -> LibraryHit:
+def _hit(article_id: int, doc: _Doc, text: str, w: Window) -> LibraryHit:
     in_meta, start, end, spans = doc.span(w)
     if in_meta:
         snippet, marks = make_snippet(doc.meta, start, end, spans)
-        return LibraryHit(doc.article_id, w.score, 0, 0, snippet, marks)
+        return LibraryHit(article_id, w.score, 0, 0, snippet, marks)
     snippet, marks = make_snippet(text, start, end, spans)
-    return LibraryHit(doc.article_id, w.score, start, end, snippet, marks)
+    return LibraryHit(article_id, w.score, start, end, snippet, marks)
 
 
 def find_in_text(
