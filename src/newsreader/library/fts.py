@@ -51,18 +51,53 @@ PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
 FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
 _INDEX_BATCH = 500
 
-MIGRATIONS: tuple = (
-    (
-        # Contentless: the folded terms are derived from `article` (see the module docstring),
-        # so deleting a row means handing FTS5 the same terms again (unindex_articles).
-        """CREATE VIRTUAL TABLE article_fts USING fts5(
-            body, meta, content='', tokenize='ascii'
-        )""",
-        # The title, outlet, byline and date say what an article is about.
-        "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
-        *fts_vocab.SCHEMA,
-    ),
+_SCHEMA: tuple[str, ...] = (
+    # Contentless: the folded terms are derived from `article` (see the module docstring),
+    # so deleting a row means handing FTS5 the same terms again (unindex_articles).
+    "CREATE VIRTUAL TABLE article_fts USING fts5(body, meta, content='', tokenize='ascii')",
+    # The title, outlet, byline and date say what an article is about.
+    "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
+    *fts_vocab.SCHEMA,
 )
+# What the terms depend on: our folding rules, and Python's Unicode tables (NFKD, categories).
+# When either changes, the terms of an indexed article could differ from what FTS5 was given,
+# and deleting it would leave stale entries: the index is rebuilt first (`_check_terms`).
+FOLD_VERSION = 1
+
+
+def _fold_signature() -> str:
+    import unicodedata
+
+    return f"{FOLD_VERSION} unicode {unicodedata.unidata_version}"
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    for sql in _SCHEMA:
+        conn.execute(sql)
+    rebuild(conn)  # a library that had articles before the index existed
+
+
+MIGRATIONS: tuple = (_create,)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Index every article again from scratch, inside the caller's transaction."""
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM fts_term")
+    conn.execute("DELETE FROM fts_del")
+    _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
+    )
+
+
+def _check_terms(conn: sqlite3.Connection) -> bool:
+    """Rebuild the index if it was made with other folding rules; True if it was."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_fold'").fetchone()
+    if row is not None and row[0] == _fold_signature():
+        return False
+    rebuild(conn)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +178,12 @@ def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
 def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Add these articles (already in `article`) to the index, inside the caller's
     transaction. An article already indexed must be unindexed first."""
+    if _check_terms(conn):
+        return  # the rebuild indexed every row, these too
+    _index(ids, conn)
+
+
+def _index(ids: Iterable[int], conn: sqlite3.Connection) -> None:
     counts: Counter[str] = Counter()
     values = []
     for row in _rows(conn, sorted(set(ids))):
@@ -156,6 +197,7 @@ def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Take these articles out of the index, before their rows change or go (FTS5 needs the
     terms it was given, which are derived from the row as it still is)."""
+    _check_terms(conn)
     counts: Counter[str] = Counter()
     values = []
     for row in _rows(conn, sorted(set(ids))):
@@ -385,20 +427,33 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
     return tiers
 
 
-class _Within:
-    """The `within` set as a temporary table, refilled only when a different set comes."""
+SMALL_WITHIN = 256  # a view this small is matched id by id
 
-    _filled: ClassVar[dict[int, tuple[int, int]]] = {}  # id(conn) -> (id(set), len(set))
+
+class _Within:
+    """A large `within` set as a temporary table, refilled only when another set comes."""
+
+    # id(conn) -> (conn, the set, its length); holding them keeps their ids from being reused.
+    _filled: ClassVar[dict[int, tuple[sqlite3.Connection, Collection[int], int]]] = {}
 
     @classmethod
-    def prepare(cls, conn: sqlite3.Connection, within: Collection[int]) -> None:
-        key = (id(within), len(within))
-        if cls._filled.get(id(conn)) == key:
-            return
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM temp.fts_within")
-        conn.executemany("INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within))
-        cls._filled[id(conn)] = key
+    def clause(cls, conn: sqlite3.Connection, within: Collection[int]) -> tuple[str, tuple]:
+        """SQL restricting article_fts's rowid to `within`, and its parameters."""
+        if len(within) <= SMALL_WITHIN:
+            # FTS5 seeks each id in the doclists: cheaper than matching the whole library.
+            return " AND rowid IN (SELECT value FROM json_each(?))", (_json(within),)
+        held = cls._filled.get(id(conn))
+        if held is None or held[0] is not conn or held[1] is not within or held[2] != len(within):
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
+            conn.execute("DELETE FROM temp.fts_within")
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within)
+            )
+            if len(cls._filled) > 16:  # connections come and go (tests, workers)
+                cls._filled.clear()
+            cls._filled[id(conn)] = (conn, within, len(within))
+        # `+rowid`: filter the matches, rather than one FTS5 lookup per id of a large set.
+        return " AND +rowid IN (SELECT id FROM temp.fts_within)", ()
 
 
 def _candidates(
@@ -410,11 +465,9 @@ def _candidates(
 ) -> list[int] | None:
     """Article ids, best tier first, up to `budget`; None when cancelled."""
     found: dict[int, None] = {}
-    where = ""
+    where, params = "", ()
     if within is not None:
-        _Within.prepare(conn, within)
-        # `+rowid`: filter the matches, instead of one FTS5 lookup per id of a large set.
-        where = " AND +rowid IN (SELECT id FROM temp.fts_within)"
+        where, params = _Within.clause(conn, within)
     for tier in tiers:
         if cancel is not None and cancel.is_set():
             return None
@@ -422,7 +475,7 @@ def _candidates(
         rows = conn.execute(
             f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
             f"ORDER BY {order} LIMIT ?",
-            (tier.match, budget + len(found)),
+            (tier.match, *params, budget + len(found)),
         )
         for (rowid,) in rows:
             if rowid not in found:
