@@ -6,6 +6,7 @@ The cases of test_search.py, run against a library built by inserting article ro
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import unicodedata
 from pathlib import Path
@@ -158,6 +159,15 @@ def test_word_being_typed_is_completed(lib):
     assert index.found(hits[0]) == "meeting"
     finished = index.search("meeti ")  # a finished word is not completed, only typo-matched
     assert not finished or finished[0].score < hits[0].score
+
+
+def test_typo_in_the_word_being_typed_still_completes(lib):
+    index = lib("The government met online.", "A governor spoke.")
+    hits = index.search("govrnme")  # half-typed "government", one letter missing
+    assert index.names_of(hits) == ["doc0.txt"]
+    assert index.found(hits[0]) == "government"
+    assert index.search("govrnme ") == []  # a finished word is not completed
+    assert fts.find_in_text("govrnme", index.texts[1]) == [(4, 14)]
 
 
 def test_accent_and_case_insensitive_both_ways(lib):
@@ -345,6 +355,16 @@ def test_within_restricts_to_those_articles(lib):
     assert {h.article_id for h in index.search("storm", within=[3])} == {3}
 
 
+def test_within_a_large_view(lib, monkeypatch):
+    monkeypatch.setattr(fts, "SMALL_WITHIN", 1)  # the temporary-table path
+    index = lib(*[f"Storm report {i}." for i in range(10)])
+    view = {1, 2, 3}
+    assert {h.article_id for h in index.search("storm", within=view)} == view
+    view.add(4)  # the same set, changed: filled again
+    assert {h.article_id for h in index.search("storm", within=view)} == view
+    assert {h.article_id for h in index.search("storm", within=[8, 9])} == {8, 9}
+
+
 def test_updated_and_deleted_articles_leave_the_index(lib):
     index = lib("The storm hit the coast.", "A quiet day in the city.")
     index.update_text(1, "The flood reached the town.")
@@ -402,3 +422,35 @@ def test_migration_indexes_nothing_twice(tmp_path: Path):
     again = db.open_library(path)  # opening again runs no step twice
     assert len(fts.search(again, "storm")) == 1
     again.close()
+
+
+def test_new_folding_rules_rebuild_the_index_before_a_delete(lib, monkeypatch):
+    index = lib("The storm hit the coast.", "A quiet day.")
+    monkeypatch.setattr(fts, "FOLD_VERSION", fts.FOLD_VERSION + 1)
+    index.update_text(1, "The flood reached the town.")  # unindex, update, index
+    (sig,) = index.conn.execute("SELECT value FROM meta WHERE key = 'fts_fold'").fetchone()
+    assert sig == fts._fold_signature()  # rebuilt with the new rules
+    index.conn.execute("INSERT INTO article_fts (article_fts) VALUES ('integrity-check')")
+    assert index.search("storm") == [] and index.found(index.search("flood")[0]) == "flood"
+    monkeypatch.setattr(fts, "FOLD_VERSION", fts.FOLD_VERSION + 1)
+    (added,) = index.add(parse_text("Another storm.", Path("/tmp/new.txt")))  # rebuilt here
+    assert {h.article_id for h in index.search("storm")} == {added}
+    df = dict(index.conn.execute("SELECT term, df FROM fts_term").fetchall())
+    assert df["the"] == 1 and df["storm"] == 1 and df["quiet"] == 1
+
+
+def test_migration_indexes_articles_already_there(tmp_path: Path):
+    conn = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    for sql in db._SCHEMA_1:  # a library from before the search index
+        conn.execute(sql)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO source (id, kind, locator, added_at) VALUES (1, 'file', '/a', 0)")
+    conn.execute(
+        """INSERT INTO article (source_id, locator, content_hash, parser, text, display_title,
+            kind, paragraphs, added_at) VALUES (1, '/a', 'h', 't', 'Storm at sea.', 'x', 'news',
+            x'', 0)"""
+    )
+    conn.close()
+    library = db.open_library(tmp_path / "old.sqlite3")
+    assert [h.article_id for h in fts.search(library, "storm")] == [1]
+    library.close()

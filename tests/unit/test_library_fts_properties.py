@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from newsreader.library import db, fts
 from newsreader.library.fts_vocab import ratio, term_of
 from newsreader.search.tokens import query_words, word_spans
-from newsreader.search.vocab import fuzzy_cutoff
+from newsreader.search.vocab import _one_edit_prefixes, fuzzy_cutoff
 
 WORDS = ["Café", "cafe", "İstanbul", "ﬁnal", "Straße", "news", "nëws", "北京", "e\u0301t", "UN75"]
 WORDS += ["meeting", "meting", "Tencent", "exports", "efforts", "ﬁnance", "Ten\u200bcent"]
@@ -51,8 +51,13 @@ def answers(word: str, query: str) -> bool:
     for i, q in enumerate(words):
         if term == q:
             return True
-        if i == len(words) - 1 and query[-1:].isalnum() and term.startswith(q):
+        typing = i == len(words) - 1 and query[-1:].isalnum()
+        if typing and term.startswith(q):
             return True
+        if typing and len(q) >= 5 and q.isalpha():  # a typo in the word being typed
+            variants = _one_edit_prefixes(q)
+            if any(term[:k] in variants for k in range(len(q) - 1, len(q) + 2)):
+                return True
         if len(q) >= 4 and ratio(q, term) >= fuzzy_cutoff(len(q)):
             return True
     return False
@@ -79,3 +84,26 @@ def test_hits_lie_in_the_text_and_match_query_words(docs: list[str], query: str)
         assert 0 <= a < b <= len(docs[0])
         assert answers(docs[0][a : a + word_spans(docs[0][a:b])[0][1]], query)
     conn.close()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=3), st.data())
+def test_every_word_of_an_article_finds_it(docs: list[str], data):
+    """Whatever path a text took into FTS5 (ASCII as is, else its folded terms), each of its
+    words, searched as a finished word, finds it."""
+    conn = library(docs)
+    spans = word_spans(docs[0])
+    if spans:
+        a, b = data.draw(st.sampled_from(spans))
+        word = docs[0][a:b]
+        if term_of(word.lower()):
+            hits = fts.search(conn, word + " ")
+            assert 1 in {h.article_id for h in hits}
+    conn.close()
+
+
+@given(st.text(alphabet=[chr(i) for i in range(128)], max_size=60))
+def test_ascii_fast_path_gives_the_same_terms(text: str):
+    row = (1, text, None, None, None, None)
+    _body, _meta, fast = fts._fts_values(row)
+    assert fast == {t for t in (term_of(w) for w in query_words(text)) if t}

@@ -19,6 +19,7 @@ and date. A query runs in two steps:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from array import array
@@ -33,7 +34,7 @@ from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
 from newsreader.search.hit import make_snippet
 from newsreader.search.match import NEAR, Window, find_windows
 from newsreader.search.tokens import query_words, split_words
-from newsreader.search.vocab import PREFIX
+from newsreader.search.vocab import EXACT, PREFIX
 
 HITS_PER_ARTICLE = 3
 MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
@@ -44,23 +45,59 @@ _GAP = NEAR + 1  # separator tokens between an article's text and its metadata l
 MIN_BUDGET = 40
 # A tier whose terms occur in more articles than this is taken newest first instead of by
 # bm25 (ranking every match of "p*" at 100k articles costs far more than a keystroke).
-RANK_LIMIT = 20_000
+RANK_LIMIT = 3_000
+COMPLETIONS_IN_QUERY = 8  # completions of the word being typed sent to FTS5
 PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
 FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
 _INDEX_BATCH = 500
 
-MIGRATIONS: tuple = (
-    (
-        # Contentless: the folded terms are derived from `article` (see the module docstring),
-        # so deleting a row means handing FTS5 the same terms again (unindex_articles).
-        """CREATE VIRTUAL TABLE article_fts USING fts5(
-            body, meta, content='', tokenize='ascii'
-        )""",
-        # The title, outlet, byline and date say what an article is about.
-        "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
-        *fts_vocab.SCHEMA,
-    ),
+_SCHEMA: tuple[str, ...] = (
+    # Contentless: the folded terms are derived from `article` (see the module docstring),
+    # so deleting a row means handing FTS5 the same terms again (unindex_articles).
+    "CREATE VIRTUAL TABLE article_fts USING fts5(body, meta, content='', tokenize='ascii')",
+    # The title, outlet, byline and date say what an article is about.
+    "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
+    *fts_vocab.SCHEMA,
 )
+# What the terms depend on: our folding rules, and Python's Unicode tables (NFKD, categories).
+# When either changes, the terms of an indexed article could differ from what FTS5 was given,
+# and deleting it would leave stale entries: the index is rebuilt first (`_check_terms`).
+FOLD_VERSION = 1
+
+
+def _fold_signature() -> str:
+    import unicodedata
+
+    return f"{FOLD_VERSION} unicode {unicodedata.unidata_version}"
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    for sql in _SCHEMA:
+        conn.execute(sql)
+    rebuild(conn)  # a library that had articles before the index existed
+
+
+MIGRATIONS: tuple = (_create,)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Index every article again from scratch, inside the caller's transaction."""
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM fts_term")
+    conn.execute("DELETE FROM fts_del")
+    _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
+    )
+
+
+def _check_terms(conn: sqlite3.Connection) -> bool:
+    """Rebuild the index if it was made with other folding rules; True if it was."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_fold'").fetchone()
+    if row is not None and row[0] == _fold_signature():
+        return False
+    rebuild(conn)
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,16 +141,31 @@ def _meta_fields(row: Sequence) -> list[str]:
     return [f for f in (row[2], row[3], row[4], row[5]) if f]
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
-    """(body terms, meta terms, distinct terms) of an article row, as FTS5 is given them."""
-    words, _ = split_words(row[1])
-    body_terms = list(map(TERMS.__getitem__, words))
+    """(body, meta, distinct terms) of an article row, as FTS5 is given them.
+
+    FTS5's 'ascii' tokenizer splits on ASCII punctuation and spaces, lower-cases ASCII and
+    keeps every other character: for an ASCII text its tokens already are our terms (words
+    are runs of letters and digits either way), so the text goes in as it is. Anything else
+    goes in as its terms joined by spaces.
+    """
+    text = row[1]
+    if text.isascii():
+        body = text
+        distinct = set(_ASCII_WORD.findall(text.lower()))
+    else:
+        words, _ = split_words(text)
+        terms = list(map(TERMS.__getitem__, words))
+        body = " ".join(terms)
+        distinct = set(terms)
     meta_words, _ = split_words(" · ".join(_meta_fields(row)))
     meta_terms = list(map(TERMS.__getitem__, meta_words))
-    distinct = set(body_terms)
     distinct.update(meta_terms)
     distinct.discard("")
-    return " ".join(body_terms), " ".join(meta_terms), distinct
+    return body, " ".join(meta_terms), distinct
 
 
 def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
@@ -126,6 +178,12 @@ def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
 def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Add these articles (already in `article`) to the index, inside the caller's
     transaction. An article already indexed must be unindexed first."""
+    if _check_terms(conn):
+        return  # the rebuild indexed every row, these too
+    _index(ids, conn)
+
+
+def _index(ids: Iterable[int], conn: sqlite3.Connection) -> None:
     counts: Counter[str] = Counter()
     values = []
     for row in _rows(conn, sorted(set(ids))):
@@ -139,6 +197,7 @@ def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Take these articles out of the index, before their rows change or go (FTS5 needs the
     terms it was given, which are derived from the row as it still is)."""
+    _check_terms(conn)
     counts: Counter[str] = Counter()
     values = []
     for row in _rows(conn, sorted(set(ids))):
@@ -177,7 +236,8 @@ class _SurfaceIds(dict):
     """lower-cased surface word -> word id of its term."""
 
     def __missing__(self, word: str) -> int:
-        tid = _term_id(TERMS[word])
+        # An ASCII word from split_words is lower-case letters and digits: its own term.
+        tid = _term_id(word if word.isascii() else TERMS[word])
         self[word] = tid
         return tid
 
@@ -197,48 +257,41 @@ def _tokens(text: str) -> _Tokens:
     return _Tokens(ids, array("I", starts), array("I", map(int.__add__, starts, map(len, words))))
 
 
-class _TokenCache:
-    """Tokenised article texts by content hash: typing a query re-scores the same articles."""
+class _DocCache:
+    """Articles as the matcher sees them, by content hash and metadata: typing a query
+    re-scores mostly the same articles, and tokenising is most of a keystroke's work."""
 
-    def __init__(self, size: int = 2048) -> None:
+    def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[str, _Tokens] = OrderedDict()
-        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple, _Doc] = OrderedDict()
+        self._lock = threading.Lock()  # the reader searches in a worker thread
 
-    def get(self, key: str) -> _Tokens | None:
+    def get(self, key: tuple) -> _Doc | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: str, value: _Tokens) -> None:
+    def put(self, key: tuple, value: _Doc) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
 
-_CACHE = _TokenCache()
+_CACHE = _DocCache()
 
 
-@dataclass(slots=True)
-class _Doc:
-    article_id: int
+class _Doc(NamedTuple):
+    """One article's words (text, a gap, then the metadata line) as word ids and offsets."""
+
     text: _Tokens
     meta: str
     meta_tokens: _Tokens
     title_tokens: tuple[int, int] | None
-
-    @property
-    def meta_from(self) -> int:
-        return len(self.text.ids) + _GAP
-
-    def ids(self) -> array:
-        ids = array("I", self.text.ids)
-        ids.extend([0] * _GAP)
-        ids.extend(self.meta_tokens.ids)
-        return ids
+    ids: array
+    meta_from: int
 
     def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
         """(in metadata?, start, end, word spans) of a window."""
@@ -263,8 +316,7 @@ def _meta_line(
 
 
 def _doc(
-    article_id: int,
-    tokens: _Tokens,
+    text: str,
     title: str | None,
     outlet: str | None,
     byline: str | None,
@@ -272,6 +324,7 @@ def _doc(
     title_start: int | None,
     title_end: int | None,
 ) -> _Doc:
+    tokens = _tokens(text)
     title_in_text = title_start is not None and title_end is not None
     meta = _meta_line(title, outlet, byline, date, title_in_text)
     title_tokens = None
@@ -280,7 +333,11 @@ def _doc(
             bisect_left(tokens.starts, title_start),
             bisect_left(tokens.starts, title_end),
         )
-    return _Doc(article_id, tokens, meta, _tokens(meta), title_tokens)
+    meta_tokens = _tokens(meta)
+    ids = array("I", tokens.ids)
+    ids.extend([0] * _GAP)
+    ids.extend(meta_tokens.ids)
+    return _Doc(tokens, meta, meta_tokens, title_tokens, ids, len(tokens.ids) + _GAP)
 
 
 # -- querying --------------------------------------------------------------------------------
@@ -325,7 +382,15 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
     """The FTS5 queries for the candidate articles, best tier first."""
     terms = plan.terms
     tiers: list[_Tier] = []
-    strong = [[t for t, s in c.items() if s >= PREFIX] for c in terms]
+    # The exact term, and the most frequent completions of the word being typed: those hold
+    # most of the articles any completion would (all of them are still scored in Python).
+    strong = [
+        sorted(
+            (t for t, s in c.items() if s >= PREFIX),
+            key=lambda t, c=c: (c[t] < EXACT, -df.get(t, 0)),
+        )[: 1 + COMPLETIONS_IN_QUERY]
+        for c in terms
+    ]
     fuzzy = [
         sorted((t for t, s in c.items() if s < PREFIX), key=lambda t, c=c: -c[t])[:FUZZY_IN_QUERY]
         for c in terms
@@ -362,20 +427,33 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
     return tiers
 
 
-class _Within:
-    """The `within` set as a temporary table, refilled only when a different set comes."""
+SMALL_WITHIN = 256  # a view this small is matched id by id
 
-    _filled: ClassVar[dict[int, tuple[int, int]]] = {}  # id(conn) -> (id(set), len(set))
+
+class _Within:
+    """A large `within` set as a temporary table, refilled only when another set comes."""
+
+    # id(conn) -> (conn, the set, its length); holding them keeps their ids from being reused.
+    _filled: ClassVar[dict[int, tuple[sqlite3.Connection, Collection[int], int]]] = {}
 
     @classmethod
-    def prepare(cls, conn: sqlite3.Connection, within: Collection[int]) -> None:
-        key = (id(within), len(within))
-        if cls._filled.get(id(conn)) == key:
-            return
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM temp.fts_within")
-        conn.executemany("INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within))
-        cls._filled[id(conn)] = key
+    def clause(cls, conn: sqlite3.Connection, within: Collection[int]) -> tuple[str, tuple]:
+        """SQL restricting article_fts's rowid to `within`, and its parameters."""
+        if len(within) <= SMALL_WITHIN:
+            # FTS5 seeks each id in the doclists: cheaper than matching the whole library.
+            return " AND rowid IN (SELECT value FROM json_each(?))", (_json(within),)
+        held = cls._filled.get(id(conn))
+        if held is None or held[0] is not conn or held[1] is not within or held[2] != len(within):
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
+            conn.execute("DELETE FROM temp.fts_within")
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within)
+            )
+            if len(cls._filled) > 16:  # connections come and go (tests, workers)
+                cls._filled.clear()
+            cls._filled[id(conn)] = (conn, within, len(within))
+        # `+rowid`: filter the matches, rather than one FTS5 lookup per id of a large set.
+        return " AND +rowid IN (SELECT id FROM temp.fts_within)", ()
 
 
 def _candidates(
@@ -387,11 +465,9 @@ def _candidates(
 ) -> list[int] | None:
     """Article ids, best tier first, up to `budget`; None when cancelled."""
     found: dict[int, None] = {}
-    where = ""
+    where, params = "", ()
     if within is not None:
-        _Within.prepare(conn, within)
-        # `+rowid`: filter the matches, instead of one FTS5 lookup per id of a large set.
-        where = " AND +rowid IN (SELECT id FROM temp.fts_within)"
+        where, params = _Within.clause(conn, within)
     for tier in tiers:
         if cancel is not None and cancel.is_set():
             return None
@@ -399,7 +475,7 @@ def _candidates(
         rows = conn.execute(
             f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
             f"ORDER BY {order} LIMIT ?",
-            (tier.match, budget + len(found)),
+            (tier.match, *params, budget + len(found)),
         )
         for (rowid,) in rows:
             if rowid not in found:
@@ -410,27 +486,30 @@ def _candidates(
 
 
 def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
-    import json
-
+    """The matcher's view of these articles; only those not cached have their text read."""
+    # The parser is part of the key: a new parser may give other text for the same bytes.
     rows = conn.execute(
-        "SELECT id, content_hash, title, outlet, byline, date, title_start, title_end "
+        "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, title_end "
         "FROM article WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
+        (_json(ids),),
     ).fetchall()
-    missing = [r[0] for r in rows if _CACHE.get(r[1]) is None]
+    docs: dict[int, _Doc] = {}
+    missing: dict[int, tuple] = {}
+    for aid, *key in rows:
+        key = tuple(key)
+        doc = _CACHE.get(key)
+        if doc is None:
+            missing[aid] = key
+        else:
+            docs[aid] = doc
     if missing:
-        for key, text in conn.execute(
-            "SELECT content_hash, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(missing),),
+        for aid, text in conn.execute(
+            "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(missing),),
         ):
-            _CACHE.put(key, _tokens(text))
-    docs = {}
-    for aid, key, *meta in rows:
-        tokens = _CACHE.get(key)
-        if tokens is None:  # evicted by a huge candidate list: tokenise again
-            text = conn.execute("SELECT text FROM article WHERE id = ?", (aid,)).fetchone()[0]
-            tokens = _tokens(text)
-        docs[aid] = _doc(aid, tokens, *meta)
+            key = missing[aid]
+            docs[aid] = doc = _doc(text, *key[2:])
+            _CACHE.put(key, doc)
     return docs
 
 
@@ -459,7 +538,7 @@ def search(
             (_json(every),),
         ).fetchall()
     )
-    budget = max(MIN_BUDGET, limit + limit // 2)
+    budget = max(MIN_BUDGET, limit + limit // 5)
     ids = _candidates(conn, _tiers(plan, df), budget, within, cancel)
     if not ids:
         return []
@@ -474,7 +553,7 @@ def search(
         if doc is None:  # deleted since the index was read
             continue
         windows = find_windows(
-            doc.ids(),
+            doc.ids,
             id_plan,
             meta_from=doc.meta_from,
             title_tokens=doc.title_tokens,
@@ -487,7 +566,7 @@ def search(
     found.sort(key=lambda x: x[:4])
     top = found[:limit]
     texts = _texts(conn, {ids[x[3]] for x in top})
-    return [_hit(docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
+    return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
 
 
 def _json(items: Iterable) -> str:
@@ -505,13 +584,13 @@ def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     )
 
 
-def _hit(doc: _Doc, text: str, w: Window) -> LibraryHit:
+def _hit(article_id: int, doc: _Doc, text: str, w: Window) -> LibraryHit:
     in_meta, start, end, spans = doc.span(w)
     if in_meta:
         snippet, marks = make_snippet(doc.meta, start, end, spans)
-        return LibraryHit(doc.article_id, w.score, 0, 0, snippet, marks)
+        return LibraryHit(article_id, w.score, 0, 0, snippet, marks)
     snippet, marks = make_snippet(text, start, end, spans)
-    return LibraryHit(doc.article_id, w.score, start, end, snippet, marks)
+    return LibraryHit(article_id, w.score, start, end, snippet, marks)
 
 
 def find_in_text(

@@ -8,7 +8,7 @@ in-memory index matches on. Each query word is answered by
   - typo corrections (0.8 x the rapidfuzz-style ratio, a little more for common terms).
 
 Typo candidates are found without reading the vocabulary: `fts_del` holds, for every term
-of 3+ letters, each string it becomes with one letter deleted (a symmetric-delete index).
+of 4+ letters, each string it becomes with one letter deleted (a symmetric-delete index).
 Two words within one edit, or two edits of which one on each side, share a key there; one
 indexed lookup of the query word's own deletions finds them. Reading the whole vocabulary
 (fts5vocab) costs 0.16 s at 43k terms, so it is never done per query, and rapidfuzz (40 ms to
@@ -29,14 +29,19 @@ from newsreader.search.tokens import fold_word
 from newsreader.search.vocab import (
     EXACT,
     FUZZY,
+    FUZZY_PREFIX,
     MAX_FUZZY,
     MAX_PREFIX,
     MIN_FUZZY_LEN,
+    MIN_FUZZY_PREFIX_LEN,
     PREFIX,
+    _one_edit_prefixes,
     fuzzy_cutoff,
 )
 
-MIN_DELETE_LEN = 3  # shorter terms are never typo targets (a 4-letter query minus one letter)
+# Shorter terms need no delete keys: a query word of 4+ letters (MIN_FUZZY_LEN) reaches a
+# 3-letter term by the term itself being one of its deletions.
+MIN_DELETE_LEN = 4
 
 SCHEMA: tuple[str, ...] = (
     # df: how many articles hold the term (text or metadata).
@@ -85,19 +90,32 @@ def deletes(term: str) -> set[str]:
 
 
 def add_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
-    """Count `counts[term]` more articles holding each term; new terms get delete keys."""
+    """Count `counts[term]` more articles holding each term; new terms get delete keys.
+
+    One statement per step, the terms passed as JSON: per-term statements from Python cost
+    more than the FTS5 inserts themselves.
+    """
     if not counts:
         return
-    existing = _existing(conn, counts)
-    new = [t for t in counts if t not in existing]
-    conn.executemany(
-        "UPDATE fts_term SET df = df + ? WHERE term = ?",
-        ((counts[t], t) for t in counts if t in existing),
+    # In key order: B-tree inserts in order touch each page once.
+    payload = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
+    new = [
+        t
+        for (t,) in conn.execute(
+            "SELECT key FROM json_each(?) WHERE key NOT IN (SELECT term FROM fts_term)",
+            (payload,),
+        )
+    ]
+    conn.execute(
+        "INSERT INTO fts_term (term, df) SELECT key, value FROM json_each(?) WHERE 1 "
+        "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+        (payload,),
     )
-    conn.executemany("INSERT INTO fts_term (term, df) VALUES (?, ?)", ((t, counts[t]) for t in new))
-    conn.executemany(
-        "INSERT OR IGNORE INTO fts_del (variant, term) VALUES (?, ?)",
-        ((v, t) for t in new if fuzzable(t) for v in deletes(t)),
+    pairs = sorted((v, t) for t in new if fuzzable(t) for v in deletes(t))
+    conn.execute(
+        "INSERT OR IGNORE INTO fts_del (variant, term) "
+        "SELECT value ->> 0, value ->> 1 FROM json_each(?)",
+        (json.dumps(pairs, ensure_ascii=False),),
     )
 
 
@@ -105,25 +123,30 @@ def remove_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
     """Count `counts[term]` fewer articles; a term no article holds any more is forgotten."""
     if not counts:
         return
-    existing = _existing(conn, counts)
-    gone = [t for t, df in existing.items() if df <= counts[t]]
-    conn.executemany(
-        "UPDATE fts_term SET df = df - ? WHERE term = ?",
-        ((counts[t], t) for t in existing if existing[t] > counts[t]),
+    payload = json.dumps(counts, ensure_ascii=False)
+    conn.execute(
+        "UPDATE fts_term SET df = df - j.value FROM json_each(?) AS j WHERE fts_term.term = j.key",
+        (payload,),
     )
-    conn.executemany("DELETE FROM fts_term WHERE term = ?", ((t,) for t in gone))
-    conn.executemany(
-        "DELETE FROM fts_del WHERE variant = ? AND term = ?",
-        ((v, t) for t in gone if fuzzable(t) for v in deletes(t)),
+    gone = [
+        t
+        for (t,) in conn.execute(
+            "SELECT term FROM fts_term WHERE df <= 0 AND term IN (SELECT key FROM json_each(?))",
+            (payload,),
+        )
+    ]
+    if not gone:
+        return
+    conn.execute(
+        "DELETE FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+        (json.dumps(gone, ensure_ascii=False),),
     )
-
-
-def _existing(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, int]:
-    rows = conn.execute(
-        "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(terms), ensure_ascii=False),),
+    pairs = [(v, t) for t in gone if fuzzable(t) for v in deletes(t)]
+    conn.execute(
+        "DELETE FROM fts_del WHERE (variant, term) IN "
+        "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+        (json.dumps(pairs, ensure_ascii=False),),
     )
-    return {t: df for t, df in rows}
 
 
 # -- answering query words -------------------------------------------------------------------
@@ -141,6 +164,10 @@ class Lexicon:
 
     def near(self, word: str) -> list[tuple[str, int]]:
         """Terms sharing a one-deletion key with `word` (or equal to one): typo candidates."""
+        raise NotImplementedError
+
+    def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
+        """Terms starting with any of `prefixes`: the `most` most frequent."""
         raise NotImplementedError
 
 
@@ -168,6 +195,15 @@ class SqlLexicon(Lexicon):
                UNION
                SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?1))""",
             (keys,),
+        ).fetchall()
+
+    def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
+        # One statement: SQLite walks the term index once per prefix, in C.
+        return self.conn.execute(
+            "SELECT DISTINCT t.term, t.df FROM json_each(?) AS p JOIN fts_term AS t "
+            "ON t.term >= p.value AND t.term < p.value || char(1114111) "
+            "ORDER BY t.df DESC LIMIT ?",
+            (json.dumps(sorted(prefixes), ensure_ascii=False), most),
         ).fetchall()
 
 
@@ -203,6 +239,12 @@ class TextLexicon(Lexicon):
                 found.add(key)
         return [(t, self.counts[t]) for t in found]
 
+    def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
+        heads = set(prefixes)
+        lengths = {len(p) for p in heads}
+        found = [(t, n) for t, n in self.counts.items() if any(t[:k] in heads for k in lengths)]
+        return nlargest(most, found, key=lambda tn: tn[1])
+
 
 def expand(lexicon: Lexicon, word: str, *, prefix: bool) -> dict[str, float]:
     """The terms answering query term `word`, with 0..1 scores (see the module docstring).
@@ -211,6 +253,10 @@ def expand(lexicon: Lexicon, word: str, *, prefix: bool) -> dict[str, float]:
     """
     scored: dict[str, float] = {}
     exact_df = lexicon.df(word)
+    if prefix and len(word) >= MIN_FUZZY_PREFIX_LEN and word.isalpha():
+        # A typo in the word being typed: completions of its one-edit variants.
+        for term, _df in lexicon.prefixed(_one_edit_prefixes(word), MAX_PREFIX // 4):
+            scored[term] = FUZZY_PREFIX
     if prefix:
         for term, _df in lexicon.completions(word, MAX_PREFIX):
             # Completions nearer the typed length rank higher ("meet" -> meet > meeting).

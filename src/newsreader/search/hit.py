@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsreader.corpus.models import Article
 from newsreader.text import clean_for_display
+
+if TYPE_CHECKING:  # the library's search needs only make_snippet, not the corpus models
+    from newsreader.corpus.models import Article
 
 SNIPPET_WIDTH = 120
 _SPACE = re.compile(r"\s+")
