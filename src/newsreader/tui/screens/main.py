@@ -124,10 +124,14 @@ class MainScreen(ReadingActions, Screen[None]):
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
         articles.status = self.article_status
         self.refill_list()
-        self.restore_position()
-        # Shown now, not when the list's Highlighted message arrives: keys pressed straight
-        # after loading act on the article the user sees.
-        if not self.searching and self.text_view.article is not self.article_list.article:
+        restored = self.restore_position()  # shown, scrolled, when its Highlighted arrives
+        # Else shown now, not when the list's Highlighted message arrives: keys pressed
+        # straight after loading act on the article the user sees.
+        if (
+            not restored
+            and not self.searching
+            and self.text_view.article is not self.article_list.article
+        ):
             self.text_view.show_article(self.article_list.article)
         if not corpus.articles:
             self.text_view.show_message("No articles. Open a folder: newsreader PATH")
