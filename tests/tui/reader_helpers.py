@@ -33,6 +33,17 @@ async def wait_loaded(pilot: Pilot, app: NewsreaderApp) -> None:
     raise AssertionError("the corpus never finished loading")
 
 
+async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
+    """Until `condition()` holds: what the user waits to see, not a fixed number of pauses."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
 async def settle(pilot: Pilot, app: NewsreaderApp) -> None:
     """Let search workers finish and their results reach the screen."""
     await app.workers.wait_for_complete()

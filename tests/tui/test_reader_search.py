@@ -39,7 +39,15 @@ async def test_typo_finds_all_seed_articles() -> None:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"tencent meting")
         await settle(pilot, app)
-        assert len({id(h.article) for h in app.main_screen.search_panel.results.hits}) == 5
+        hits = app.main_screen.search_panel.results.hits
+        assert len({id(h.article) for h in hits}) == 5
+        # "tencent" alone reaches all five: the typo must be corrected, not just tolerated.
+        best = hits[0]
+        assert " ".join(best.article.text[best.start : best.end].lower().split()) == (
+            "tencent meeting"
+        )
+        highlighted = {h.snippet[s:e].lower() for h in hits for s, e in h.snippet_highlights}
+        assert "meeting" in highlighted
 
 
 @sync
