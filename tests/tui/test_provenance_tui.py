@@ -15,19 +15,15 @@ from textual.widgets import Input, Static
 
 from newsreader.corpus import Article, Corpus, load_corpus
 from newsreader.paths import seeds_dir
-from newsreader.provenance import Story
+from newsreader.provenance import Story, build_stories, member_facts
 from newsreader.provenance.story import sources_for
-from newsreader.tui.screens.compare import COMPARE_TCSS, CompareScreen
+from newsreader.tui.dialogs.confirm import ConfirmDialog
+from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.compare_export import ExportDialog
 from newsreader.tui.screens.matrix import FIXED_COLUMNS, MatrixScreen
-from newsreader.tui.screens.stories import (
-    PROVENANCE_TCSS,
-    StoriesScreen,
-    build_story_list,
-    member_facts,
-    open_provenance,
-)
+from newsreader.tui.screens.stories import StoriesScreen, open_provenance
 from newsreader.tui.screens.whats_new import WhatsNewScreen
+from newsreader.tui.styles import COMPARE_TCSS, PROVENANCE_TCSS
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +36,7 @@ def corpus() -> Corpus:
 @pytest.fixture(scope="module")
 def built(corpus: Corpus) -> tuple[list[Story], dict]:
     """Stories built once for the tests that start from built stories (as the app keeps them)."""
-    stories = build_story_list(corpus)
+    stories = build_stories(corpus)
     return stories, member_facts(stories)
 
 
@@ -293,6 +289,32 @@ def test_e_exports_html_with_the_changed_fact(corpus: Corpus, tmp_path: Path) ->
     asyncio.run(run())
 
 
+def test_export_asks_before_replacing_a_file(corpus: Corpus, tmp_path: Path) -> None:
+    out = tmp_path / "record.html"
+    out.write_text("my own notes", encoding="utf-8")
+
+    async def run() -> None:
+        app = _compare_app(corpus)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            for answer in ("n", "y"):
+                await pilot.press("e")
+                await pilot.pause()
+                app.screen.query_one(Input).value = str(out)
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, ConfirmDialog)
+                assert str(out) in str(app.screen.query_one("#confirm-question").render())
+                await pilot.press(answer)
+                await settle(pilot)
+                assert not isinstance(app.screen, ConfirmDialog)
+                if answer == "n":
+                    assert out.read_text(encoding="utf-8") == "my own notes"
+            assert "thousands of online conversations" in out.read_text(encoding="utf-8")
+
+    asyncio.run(run())
+
+
 @pytest.mark.parametrize(
     ("target", "expect"),
     [
@@ -333,7 +355,7 @@ def handmade() -> Corpus:
 
 
 def test_sources_are_the_origin_and_earlier_articles(handmade: Corpus) -> None:
-    stories = build_story_list(handmade)
+    stories = build_stories(handmade)
     story = next(s for s in stories if len(s) == 4)
     by_name = {a.path.stem: a for a in story.articles}
     assert story.origin.article is by_name["release"]
@@ -371,7 +393,7 @@ def test_whats_new_of_the_origin_is_all_new_and_enter_on_a_copy_compares(
     handmade: Corpus,
 ) -> None:
     async def run() -> None:
-        stories = build_story_list(handmade)
+        stories = build_stories(handmade)
         story = next(s for s in stories if len(s) == 4)
         weekly = next(a for a in story.articles if a.path.stem == "weekly")
 

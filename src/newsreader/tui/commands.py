@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.widget import Widget
 
-from newsreader.text import clean_for_display
+from newsreader.text import one_line
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -117,10 +117,7 @@ def known_binding_ids(app: App[Any]) -> set[str]:
         "screens.matrix",
         "screens.whats_new",
     ):
-        try:
-            importlib.import_module(f"newsreader.tui.{module}")
-        except ImportError:
-            continue  # a build without that view: its ids are simply not offered
+        importlib.import_module(f"newsreader.tui.{module}")  # its classes define the ids
     ids = {b.id for b in type(app).BINDINGS if isinstance(b, Binding) and b.id}
     stack = list(DOMNode.__subclasses__())
     while stack:
@@ -185,7 +182,7 @@ class ReaderCommands(Provider):
                 Content(label),
                 self._opener(article),
                 text=label,
-                help=_one_line(article.outlet) or None,
+                help=one_line(article.outlet) or None,
             )
 
     def _article_matches(self, query: str) -> list[tuple[float, str, Article]]:
@@ -197,7 +194,7 @@ class ReaderCommands(Provider):
         # Imported here, not at start: the palette is opened long after the first frame.
         from rapidfuzz import fuzz, process
 
-        titles = [_one_line(a.display_title) for a in articles]
+        titles = [one_line(a.display_title) for a in articles]
         found = process.extract(
             query, titles, scorer=fuzz.WRatio, limit=ARTICLE_HITS, score_cutoff=60
         )
@@ -211,7 +208,3 @@ class ReaderCommands(Provider):
                 open_article(article)
 
         return run
-
-
-def _one_line(value: str | None) -> str:
-    return " ".join(clean_for_display(value or "").split())

@@ -11,7 +11,6 @@ changed facts (marked in both panes, listed in the detail line, stepped through 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,15 +32,10 @@ from newsreader.tui.screens.compare_facts import (
     facts_summary,
     find_facts,
 )
-from newsreader.tui.widgets.compare_pane import (
-    CompareLegend,
-    ComparePane,
-    PaneModel,
-    build_pane_model,
-    header_text,
-)
-
-COMPARE_TCSS = Path(__file__).resolve().parent.parent / "compare.tcss"
+from newsreader.tui.styles import COMPARE_TCSS
+from newsreader.tui.widgets.compare_layout import PaneModel, build_pane_model
+from newsreader.tui.widgets.compare_legend import CompareLegend, header_text
+from newsreader.tui.widgets.compare_pane import ComparePane
 
 
 def run_comparison(a: Article, b: Article, cancel: threading.Event | None = None) -> Comparison:

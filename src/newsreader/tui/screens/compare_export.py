@@ -1,16 +1,11 @@
-"""Exporting a comparison from the compare view: the file-name dialog and the writer.
+"""Exporting a comparison from the compare view: the file-name dialog and the `e` action.
 
-The record itself (`export_html` / `export_markdown`) is the provenance package's; this module
-picks the format from the file name, keeps exports out of the folders being read (an `.html`
-record there would be loaded as an article next time) and writes atomically.
+Choosing the format, checking the target and writing atomically are the provenance package's
+(`newsreader.provenance.export`), shared with the `compare --html/--markdown` command.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,64 +16,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from newsreader.corpus import Article
+from newsreader.provenance.export import default_export_path, target_problem, write_export
 from newsreader.reuse.models import Comparison
-
-FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
-_SLUG = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _slug(article: Article, limit: int = 32) -> str:
-    return _SLUG.sub("-", article.path.stem).strip("-")[:limit] or "article"
-
-
-def default_export_path(a: Article, b: Article, home: Path | None = None) -> Path:
-    """`~/newsreader-compare-<a>-<b>.html`: the home folder, never a folder being read."""
-    return (home or Path.home()) / f"newsreader-compare-{_slug(a)}-{_slug(b)}.html"
-
-
-def target_problem(path: Path, folders: Iterable[Path]) -> str | None:
-    """Why `path` is not a good place for an export, or None when it is."""
-    if path.suffix.lower() not in FORMATS:
-        return f"Give the file a .html or .md extension (not {path.suffix or 'none'})."
-    if path.is_dir():
-        return f"{path} is a folder; give a file name."
-    for folder in folders:
-        try:
-            path.relative_to(folder)
-        except ValueError:
-            continue
-        return (
-            f"{folder} holds the articles being read: a record saved there would be read "
-            "as an article next time. Choose another folder."
-        )
-    return None
-
-
-def write_export(comparison: Comparison, path: Path) -> Path:
-    """Write the record in the format the extension names; returns the absolute path.
-
-    Written to a temporary file beside the target and renamed, so a failed write never leaves
-    half a record behind.
-    """
-    from newsreader.provenance import export_html, export_markdown
-
-    path = path.expanduser().resolve()
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise ValueError(f"unknown export format {path.suffix!r} (use .html or .md)")
-    content = export_html(comparison) if kind == "html" else export_markdown(comparison)
-    fd, tmp = tempfile.mkstemp(prefix=".newsreader-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            # mkstemp makes the file private; a record is meant to be shared like any document.
-            os.fchmod(out.fileno(), path.stat().st_mode & 0o777 if path.exists() else 0o644)
-            out.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+from newsreader.tui.dialogs.confirm import ConfirmDialog
 
 
 class ExportDialog(ModalScreen[str | None]):
@@ -152,8 +92,21 @@ class ExportActions:
             return
 
         def chosen(value: str | None) -> None:
-            if value:
-                self._export_to(comparison, Path(value).expanduser())
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if not path.is_file():
+                self._export_to(comparison, path)
+                return
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._export_to(comparison, path)
+                else:
+                    self.notify("Not exported: the file was left as it was.", timeout=4)
+
+            question = f"{path} already exists. Replace it with this comparison?"
+            self.app.push_screen(ConfirmDialog(question), answered)
 
         self.app.push_screen(ExportDialog(default_export_path(comparison.a, comparison.b)), chosen)
 
