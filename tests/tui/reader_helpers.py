@@ -44,6 +44,20 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str) -
     raise AssertionError(f"never happened: {what}")
 
 
+def record_notifications(app: Any) -> list[tuple[str, str]]:
+    """Every (message, severity) the app notifies from now on. Textual drops a notification
+    when it times out, which on a busy machine can be before a test gets to read it."""
+    seen: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        seen.append((str(message), str(kwargs.get("severity", "information"))))
+        notify(message, **kwargs)
+
+    app.notify = recording
+    return seen
+
+
 async def settle(pilot: Pilot, app: NewsreaderApp) -> None:
     """Let search workers finish and their results reach the screen."""
     await app.workers.wait_for_complete()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from reader_helpers import record_notifications, wait_loaded, wait_until
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -330,6 +331,7 @@ def test_export_problems_are_reported(
 
     async def run() -> None:
         app = _compare_app(corpus)
+        notes = record_notifications(app)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("e")
@@ -337,7 +339,7 @@ def test_export_problems_are_reported(
             app.screen.query_one(Input).value = path
             await pilot.press("enter")
             await settle(pilot)
-            errors = [n.message for n in app._notifications if n.severity == "error"]
+            errors = [m for m, severity in notes if severity == "error"]
             assert any(expect in m for m in errors), errors
             assert not Path(path).exists()
 
@@ -430,22 +432,21 @@ def test_open_provenance_in_the_real_app_for_the_article_in_the_text_pane() -> N
     async def run() -> None:
         app = make_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(100):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                if app.loaded:
-                    break
-            main = app.screen
+            # What the reader waits for: the list loaded and an article in the text pane.
+            await wait_loaded(pilot, app)
+            main = app.main_screen
+            await wait_until(pilot, lambda: main.current_article is not None, "an article")
             article = main.current_article
             assert article is not None
             open_provenance(app, "whats_new", article)
+            await wait_until(pilot, lambda: isinstance(app.screen, WhatsNewScreen), "what's new")
             screen = await settle(pilot)
             assert isinstance(screen, WhatsNewScreen) and screen.article is article
             assert isinstance(app.screen_stack[-2], StoriesScreen)
             await pilot.press("escape", "escape")
-            assert app.screen is main
+            await wait_until(pilot, lambda: app.screen is main, "the reader again")
             open_provenance(app, "matrix", article)  # stories kept: straight to the matrix
-            screen = await settle(pilot)
-            assert isinstance(screen, MatrixScreen) and app.screen_stack[-2] is main
+            await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+            assert app.screen_stack[-2] is main
 
     asyncio.run(run())
