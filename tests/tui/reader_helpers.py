@@ -24,11 +24,19 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 
 
 async def wait_loaded(pilot: Pilot, app: NewsreaderApp) -> None:
-    """Until the load and index workers have reported (bounded, never hangs a test)."""
-    for _ in range(200):
+    """Until the load and index workers have reported and the reader shows the result: the
+    first article in the text pane, when there is one (bounded, never hangs a test). The list
+    highlights it by a message after loading, which a busy machine delivers a moment later."""
+
+    def shown() -> bool:
+        return app.loaded and (
+            not app.corpus.articles or app.main_screen.text_view.article is not None
+        )
+
+    for _ in range(400):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.loaded:
+        if shown():
             return
     raise AssertionError("the corpus never finished loading")
 

@@ -59,21 +59,30 @@ def display_keys(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def key_rows(app: App[Any]) -> list[KeyRow]:
-    """Every binding of the reader's screens and widgets (and the app), grouped, keymap applied."""
-    from newsreader.tui.screens.main import MainScreen
-    from newsreader.tui.widgets.article_list import ArticleList
-    from newsreader.tui.widgets.article_view import ArticleView
-    from newsreader.tui.widgets.search_results import SearchPanel, SearchResults
+# The reader's widgets whose keys the help lists, by class name, in this order.
+_WIDGET_GROUPS = (
+    ("List", "ArticleList"),
+    ("Text", "ArticleView"),
+    ("Search", "SearchPanel"),
+    ("Search", "SearchResults"),
+)
 
-    owners: list[tuple[str, type[Widget | App[Any]]]] = [
-        ("Reader", MainScreen),
-        ("List", ArticleList),
-        ("Text", ArticleView),
-        ("Search", SearchPanel),
-        ("Search", SearchResults),
-        ("App", type(app)),
-    ]
+
+def key_rows(app: App[Any]) -> list[KeyRow]:
+    """Every binding of the reader's screens and widgets (and the app), grouped, keymap applied.
+
+    The classes are read off the running reader (its first screen and the widgets on it), so
+    this module imports no screen: the app, the palette and the help screen import it.
+    """
+    owners: list[tuple[str, type[Widget | App[Any]]]] = []
+    main = app.screen_stack[0] if app.screen_stack else None
+    if main is not None:
+        owners.append(("Reader", type(main)))
+        for group, name in _WIDGET_GROUPS:
+            for widget in main.query(name).results():
+                owners.append((group, type(widget)))
+                break
+    owners.append(("App", type(app)))
     # Textual keeps the active keymap privately; read it so remapped keys are shown truthfully.
     keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
     rows: list[KeyRow] = []
