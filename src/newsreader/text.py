@@ -39,6 +39,17 @@ def clean_for_display(text: str) -> str:
     return text
 
 
+def one_line(value: str | None, limit: int = 0) -> str:
+    """Untrusted text for one display line (a title, an outlet, a snippet, a query).
+
+    Controls and bidi overrides become spaces (`clean_for_display`), then every run of
+    whitespace, newlines included, becomes one space; past `limit` characters the text is cut
+    and ends with "…".
+    """
+    s = " ".join(clean_for_display(value or "").split())
+    return s[: limit - 1] + "…" if limit and len(s) > limit else s
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink `start:end` to leave out whitespace at either end (offsets into `text`)."""
     # Most spans have no surrounding whitespace: answer those without a loop.

@@ -23,6 +23,12 @@ _MDY = rf"(?P<mm>{MONTH})\.?\s+(?P<md>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<my>(?:19
 _DMY = rf"(?P<dd>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<dm>{MONTH})\.?,?\s+(?P<dy>(?:19|20)\d\d)(?!\d)"
 _CJK = r"(?P<cy>(?:19|20)\d\d)年(?P<cm>[01]?\d)月(?P<cd>[0-3]?\d)日"
 DATE_RE = re.compile(rf"(?<![\w/-])(?:{_ISO}|{_MDY}|{_DMY}|{_CJK})", re.I)
+# A label before a date on a byline or date line: "Published on: ", "Updated ".
+DATE_PREFIX = re.compile(
+    r"^(?:date|dated|published|posted|updated|last updated|first published)\b"
+    r"\s*(?:on\s*)?[:：]?\s*",
+    re.I,
+)
 # Every form above contains a year: most lines have none, and this is much cheaper to rule out.
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -61,3 +67,13 @@ def normalise_date(value: str) -> str | None:
     """A declared date (HTML meta, `<time datetime>`) -> ISO day, when it holds a full date."""
     found = find_date(value.strip())
     return found[0] if found else None
+
+
+def strip_leading_date(line: str) -> str:
+    """`date 2020-04-02 The announcement ...` -> `The announcement ...` (for display only)."""
+    prefix = DATE_PREFIX.match(line)
+    rest = line[prefix.end() :] if prefix else line
+    m = DATE_RE.match(rest)
+    if m is None or match_to_iso(m) is None:
+        return line
+    return rest[m.end() :].lstrip(" ,:—–-|·")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsreader.corpus.dates import DATE_RE, MONTH, find_date, match_to_iso
+from newsreader.corpus.dates import DATE_PREFIX, DATE_RE, MONTH, find_date
 from newsreader.corpus.models import Paragraph
 from newsreader.corpus.segment import split_sentences
 
@@ -48,11 +48,6 @@ _DATELINE = re.compile(
 _WIRE_ANYWHERE = re.compile(
     r"/\s*PR\s?Newswire(?:-[\w]+)?\s*/|\(\s*(?:BUSINESS WIRE|GLOBE NEWSWIRE|ACCESSWIRE|"
     r"PRNewswire|EINPresswire|Newsfile Corp\.?|Marketwired)\s*\)",
-    re.I,
-)
-_DATE_PREFIX = re.compile(
-    r"^(?:date|dated|published|posted|updated|last updated|first published)\b"
-    r"\s*(?:on\s*)?[:：]?\s*",
     re.I,
 )
 _BY = re.compile(r"^(?:written|reported|words|story|text)?\s*by[:\s]\s*(?P<name>.+)$", re.I)
@@ -183,7 +178,7 @@ def _title(
         if i in meta_lines:
             continue
         line = text[p.start : min(p.end, p.start + _SCAN)]
-        dated = _DATE_PREFIX.match(line) and find_date(line[:40])
+        dated = DATE_PREFIX.match(line) and find_date(line[:40])
         if "\n" in line or dated or _dateline_body(line):
             return None  # hard-wrapped prose, or the body opening with its date/dateline
         start = p.start
@@ -244,7 +239,7 @@ def _line_date(line: str, i: int, short: bool, meta_lines: set[int]) -> str | No
     if found is None:
         return None
     at = found[1].start()
-    prefix = _DATE_PREFIX.match(line)
+    prefix = DATE_PREFIX.match(line)
     dateline = _DATELINE.match(line)
     if (
         (short and _is_date_line(line))
@@ -254,16 +249,6 @@ def _line_date(line: str, i: int, short: bool, meta_lines: set[int]) -> str | No
     ):
         return found[0]
     return None
-
-
-def strip_leading_date(line: str) -> str:
-    """`date 2020-04-02 The announcement ...` -> `The announcement ...` (for display only)."""
-    prefix = _DATE_PREFIX.match(line)
-    rest = line[prefix.end() :] if prefix else line
-    m = DATE_RE.match(rest)
-    if m is None or match_to_iso(m) is None:
-        return line
-    return rest[m.end() :].lstrip(" ,:—–-|·")
 
 
 def _apply_field(meta: Metadata, p: Paragraph, field: re.Match[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.corpus import Article, ArticleError, parse_text
+from newsreader.progress import check
 from newsreader.reuse import align, paraphrase
 from newsreader.reuse.models import Comparison, Passage
 from newsreader.reuse.passages import (
@@ -62,7 +63,7 @@ def _copied_passages(
     """Verbatim and near passages: chains of exact word runs, labelled per sentence piece."""
     na, nb = [t.norm for t in ta], [t.norm for t in tb]
     runs = align.find_runs(na, nb)
-    align.check(cancel)
+    check(cancel)
     chains = align.chain_runs(runs, cancel=cancel)
     chains = align.select_chains(chains, len(ta), len(tb), min_matched=MIN_MATCHED)
     used_a, used_b = bytearray(len(ta)), bytearray(len(tb))

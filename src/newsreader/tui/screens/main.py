@@ -238,7 +238,7 @@ class MainScreen(ReadingActions, Screen[None]):
         if not self.searching or query != self.search_panel.input.value:
             return
         self._query = query
-        self.search_panel.results.show_hits(hits)
+        self.search_panel.show_hits(hits)
         articles = len({id(h.article) for h in hits})
         more = "+" if len(hits) >= SEARCH_LIMIT else ""
         self.search_panel.set_status(
@@ -346,16 +346,14 @@ class MainScreen(ReadingActions, Screen[None]):
         if article is None:
             return
         marked = self.app.marked
-        try:
-            if marked is not None and marked is not article:
-                from newsreader.tui.screens.compare import CompareScreen
+        # Imported on first use: the compare screens are not needed for the first paint.
+        if marked is not None and marked is not article:
+            from newsreader.tui.screens.compare import CompareScreen
 
-                self.app.push_screen(CompareScreen(marked, article))
-                return
-            from newsreader.tui.screens.compare_picker import ComparePicker
-        except ImportError:
-            self.notify("The compare view is not available in this build.", severity="warning")
+            self.app.push_screen(CompareScreen(marked, article))
             return
+        from newsreader.tui.screens.compare_picker import ComparePicker
+
         self.app.push_screen(ComparePicker(self.app.corpus, article))
 
     def _provenance(self, what: str) -> None:
