@@ -156,6 +156,24 @@ def test_a_copied_sentence_beside_an_edited_one_keeps_its_kind() -> None:
     assert [p["kind"] for p in result["passages"]] == ["near", "verbatim"]
 
 
+def test_an_edited_sentence_and_a_reworded_neighbour_are_one_passage() -> None:
+    edited = STORM.replace("thousands of residents", "hundreds of families")
+    second = (
+        "Emergency crews used boats to rescue families trapped on rooftops in several villages "
+        "near the river."
+    )
+    reworded = (
+        "Families stranded on rooftops in villages near the river were rescued by emergency "
+        "crews in boats."
+    )
+    a, b = f"{STORM} {second}\n", f"{edited} {reworded}\n"
+    result = compare_texts(a, b)
+    assert [(p["a_start"], p["a_end"], p["b_start"], p["b_end"]) for p in result["passages"]] == [
+        (0, len(a) - 1, 0, len(b) - 1)
+    ]
+    assert result["passages"][0]["kind"] in ("near", "paraphrase")
+
+
 def test_control_characters_and_wire_markers_stay_outside() -> None:
     for a in [
         STORM + "\x07\x1b[31m ENDS\n",

@@ -101,13 +101,14 @@ def join_continuing(
     order.
 
     Pieces of one sentence (on either side) always join, and the sentence's kind is decided on
-    the whole. Whole sentences that follow each other join only when they have the same kind and
-    nothing lies between them: a copied sentence next to an edited one stays "verbatim"."""
+    the whole. Whole sentences that follow each other with nothing between them join too, except
+    a sentence copied word for word next to one that was not: it stays "verbatim" on its own,
+    the strongest fact a reader can be shown."""
     sa, sb = _Side(a, ta), _Side(b, tb)
     ordered = _without_double_claims(passages, sa, sb)
     joined = _join_runs(ordered, sa, sb, lambda p, q: _one_sentence(p, q, sa, sb))
     joined = [p for p in joined if not _stray(p, sa, sb)]
-    joined = _join_runs(joined, sa, sb, lambda p, q: _same_kind_touching(p, q, sa, sb))
+    joined = _join_runs(joined, sa, sb, lambda p, q: _touching(p, q, sa, sb))
     return [_tidy(p, sa, sb) for p in joined]
 
 
@@ -177,9 +178,12 @@ def _one_sentence(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
     return True
 
 
-def _same_kind_touching(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
+def _touching(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
+    """Whole sentences with no word between them, unless only one of them is verbatim."""
     return (
-        p.kind == q.kind and sa.words(p.a_end, q.a_start) == 0 and sb.words(p.b_end, q.b_start) == 0
+        (p.kind == q.kind or "verbatim" not in (p.kind, q.kind))
+        and sa.words(p.a_end, q.a_start) == 0
+        and sb.words(p.b_end, q.b_start) == 0
     )
 
 
