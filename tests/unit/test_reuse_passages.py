@@ -137,6 +137,21 @@ def test_a_quoted_phrase_inside_a_rewritten_sentence_does_not_cut_it() -> None:
     assert ("delete", "winter", "") in ops
 
 
+def test_a_short_scare_quote_does_not_cut_its_sentence() -> None:
+    a = (
+        "The minister said that with the rescue plan, or recovery fund, \u201con life support,"
+        "\u201d the economy could slide into a deeper recession next year.\n"
+    )
+    b = (
+        'The minister said that with the recovery fund "on life support" the economy could '
+        "slide into a deeper recession next year.\n"
+    )
+    result = compare_texts(a, b)
+    assert len(result["passages"]) == 1
+    p = result["passages"][0]
+    assert (p["a_start"], p["a_end"], p["b_start"], p["b_end"]) == (0, len(a) - 1, 0, len(b) - 1)
+
+
 def test_a_copied_quote_stays_verbatim_beside_its_reworded_attribution() -> None:
     quote = '"We will build ten new schools in the north before the end of next year,"'
     a = f"{quote} said the education minister, Jane Roe, on Monday.\n"

@@ -27,6 +27,7 @@ MAX_JOIN_GAP = MAX_GAP  # words between two passages (on each side) that still j
 _CLOSES = re.compile(r"[,.!?…][\"”»]")
 _OPENS = re.compile(r"[,:]\s+[\"“«]|[“«]")
 MIN_WORDS = 3  # a passage shorter than this on a side is a stray piece unless a whole sentence
+MIN_QUOTE_WORDS = 6  # a quotation this long copied verbatim is shown apart ("in a coma" is not)
 
 
 class _Side:
@@ -83,6 +84,20 @@ class _Side:
         if _OPENS.search(gap):
             return "opens"
         return None
+
+    def quoted_words(self, start: int, end: int, *, opens: bool) -> int:
+        """Words of the quotation at the start (`opens`) or at the end of `start:end`: up to
+        the next quotation mark, or back to the last one."""
+        i, j = self.index(start), self.index(end)
+        if opens:
+            k = i + 1
+            while k < j and not self.tokens[k].quote:
+                k += 1
+            return k - i
+        k = j - 1
+        while k > i and not self.tokens[k].quote:
+            k -= 1
+        return j - k
 
     def whole_sentences(self, start: int, end: int) -> bool:
         i, j = self.index(start), self.index(end)
@@ -171,9 +186,17 @@ def _one_sentence(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
     is worth seeing on its own."""
     if not (sa.same_sentence(p.a_end, q.a_start) or sb.same_sentence(p.b_end, q.b_start)):
         return False
-    for edge in (sa.quotation_edge(p.a_end, q.a_start), sb.quotation_edge(p.b_end, q.b_start)):
+    for side, (end, start) in ((sa, (p.a_end, q.a_start)), (sb, (p.b_end, q.b_start))):
+        edge = side.quotation_edge(end, start)
+        if edge is None:
+            continue
         quote, other = (p, q) if edge == "closes" else (q, p)
-        if edge and quote.kind == "verbatim" and other.kind != "verbatim":
+        span = quote.span("a" if side is sa else "b")
+        if (
+            quote.kind == "verbatim"
+            and other.kind != "verbatim"
+            and side.quoted_words(*span, opens=edge == "opens") >= MIN_QUOTE_WORDS
+        ):
             return False
     return True
 
