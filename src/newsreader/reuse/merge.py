@@ -169,11 +169,29 @@ def _union(p: Passage, q: Passage, sa: _Side, sb: _Side) -> Passage:
     return _decide([p, q], diff, (a_start, a_end, b_start, b_end), sa, sb)
 
 
+class _Spans:
+    """One side's passage spans, asked "does any span reach into start:end?" in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # furthest end among the spans up to each one
+        for _, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def any_between(self, end: int, start: int) -> bool:
+        """A span that starts before `start` and ends after `end` (so neither the passage
+        ending at `end` nor the one starting at `start`)."""
+        k = bisect.bisect_left(self.starts, start)
+        return k > 0 and self.reach[k - 1] > end
+
+
 def _join_runs(ordered: list[Passage], sa: _Side, sb: _Side, joins) -> list[Passage]:
+    spans = (_Spans([p.span("a") for p in ordered]), _Spans([p.span("b") for p in ordered]))
     groups: list[list[Passage]] = []
     for p in ordered:
         last = groups[-1][-1] if groups else None
-        if last is not None and _continues(last, p, ordered, sa, sb) and joins(last, p):
+        if last is not None and _continues(last, p, spans, sa, sb) and joins(last, p):
             groups[-1].append(p)
         else:
             groups.append([p])
@@ -210,7 +228,7 @@ def _touching(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
     )
 
 
-def _continues(p: Passage, q: Passage, everything: list[Passage], sa: _Side, sb: _Side) -> bool:
+def _continues(p: Passage, q: Passage, spans: tuple[_Spans, _Spans], sa: _Side, sb: _Side) -> bool:
     """q starts where p ends on both sides, or a few words later, with nothing else between."""
     if q.a_start < p.a_end or q.b_start < p.b_end:
         return False  # overlapping or crossing: not one statement read in order
@@ -218,14 +236,10 @@ def _continues(p: Passage, q: Passage, everything: list[Passage], sa: _Side, sb:
         return False
     if sa.has_boilerplate(p.a_end, q.a_start) or sb.has_boilerplate(p.b_end, q.b_start):
         return False
-    for r in everything:
-        if r is p or r is q:
-            continue
-        if (r.a_start < q.a_start and r.a_end > p.a_end) or (
-            r.b_start < q.b_start and r.b_end > p.b_end
-        ):
-            return False  # another passage sits in the gap on one side
-    return True
+    # another passage sitting in the gap (or across the cut) on either side keeps them apart
+    return not (
+        spans[0].any_between(p.a_end, q.a_start) or spans[1].any_between(p.b_end, q.b_start)
+    )
 
 
 def _ops(p: Passage) -> list[DiffOp]:
