@@ -70,8 +70,11 @@ def read_stories(paths: list[Path]) -> list[dict]:
             title, body, dateline = _tag(doc, "TITLE"), _tag(doc, "BODY"), _tag(doc, "DATELINE")
             if not (title and body and dateline):
                 continue
-            when = re.match(r"\s*(\d+-\w+-\d{4} \d+:\d+:\d+)", _tag(doc, "DATE"))
-            stamp = datetime.strptime(when.group(1), "%d-%b-%Y %H:%M:%S")
+            when = re.match(r"\s*(\d+-\w+-\d{4})\s+(\d+:\d+:\d+)", _tag(doc, "DATE"))
+            try:
+                stamp = datetime.strptime(" ".join(when.groups()), "%d-%b-%Y %H:%M:%S")
+            except (AttributeError, ValueError):
+                continue  # a garbled timestamp ("605:12:19") is no gold to score against
             unknown = (_tag(doc, "UNKNOWN") or "").strip().splitlines()
             author = _tag(doc, "AUTHOR")
             topics = re.findall(r"<D>([^<]+)</D>", _tag(doc, "TOPICS") or "")

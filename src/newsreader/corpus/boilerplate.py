@@ -194,10 +194,19 @@ def _flag_wire(lines: list[str], flags: list[bool]) -> None:
         if stamp and core[stamp.end() :].strip():
             flags[i] = True
             catch = catchline_of(core, stamp)
-        elif (catch and core.strip() == catch) or (
+        elif (catch and _catchline(core.strip(), catch)) or (
             i < WIRE_TOP and (slug_line(core) or bare_dateline(core))
         ):
             flags[i] = True
+
+
+def _catchline(line: str, catch: str) -> bool:
+    """The header's catchline repeated (`SHOWBIZ Posh`), perhaps with a version note after it
+    (`SHOWBIZ Posh (Corrected)`, `SHOWBIZ Posh 2nd Lead`)."""
+    if line == catch:
+        return True
+    rest = line[len(catch) :]
+    return line.startswith(catch) and rest[:1] in " (" and len(rest.split()) <= 3
 
 
 def _title_case(line: str) -> bool:

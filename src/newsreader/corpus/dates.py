@@ -32,7 +32,8 @@ _DMY = (
     r"(?P<dy>(?:19|20)\d\d)(?!\d)"
 )
 _CJK = r"(?P<cy>(?:19|20)\d\d)年(?P<cm>[01]?\d)月(?P<cd>[0-3]?\d)日"
-DATE_RE = re.compile(rf"(?<![\w/-])(?:{_ISO}|{_MDY}|{_DMY}|{_CJK})", re.I)
+# A month-name date may follow a dash ("--(BUSINESS WIRE)--March 3, 1999"); a numeric one not.
+DATE_RE = re.compile(rf"(?<![\w/-])(?:{_ISO}|{_CJK})|(?<![\w/])(?:{_MDY}|{_DMY})", re.I)
 # Every form above contains a year: most lines have none, and this is much cheaper to rule out.
 _YEAR = re.compile(r"(?:19|20)\d\d")
 

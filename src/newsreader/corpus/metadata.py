@@ -23,7 +23,7 @@ from newsreader.corpus.dates import (
 )
 from newsreader.corpus.models import Article, Paragraph
 from newsreader.corpus.segment import split_sentences
-from newsreader.corpus.wire import header_stamp
+from newsreader.corpus.wire import bare_dateline, header_stamp, slug_date
 from newsreader.text import blank_controls
 
 _NUMERIC_HINT = re.compile(r"\d[/.-]\d{1,2}[/.-]\d")
@@ -65,7 +65,7 @@ _DATELINE = re.compile(
     r"|\d{1,2}\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?))?"  # "3 mars", "3 March 2021"
     r"\s*(?:/\s*(?P<slash>[A-Za-z][\w -]{1,30}?)\s*/"  # "/PRNewswire/"
     r"|-{0,2}\((?P<paren>[A-Za-z][\w .&'’-]{0,30})\)-{0,2})?"  # "(AP)", "--(BUSINESS WIRE)--"
-    r"\s*(?P<dash>--|[-—–])?"
+    r"\s*(?P<dash>--|[-—–_])?"
 )
 _WIRE_ANYWHERE = re.compile(
     r"/\s*PR\s?Newswire(?:-[\w]+)?\s*/|\(\s*(?:BUSINESS WIRE|GLOBE NEWSWIRE|ACCESSWIRE|"
@@ -85,10 +85,18 @@ _ROLE_WORDS = (
     r"reporter|correspondent|editor|writer|columnist|journalist|contributor|staff|producer|"
     r"bureau chief|photographer|critic"
 )
+_ROLE_LOWER_WORDS = """
+    and of for the on at reporter correspondent editor writer columnist journalist contributor
+    staff producer photographer critic
+"""
+_ROLE_LOWER = frozenset(_ROLE_LOWER_WORDS.split())
 _NAME_ROLE = re.compile(
     rf"^(?P<name>[^,|]{{3,60}}),\s*(?P<role>(?:[\w.'’&-]+\s+){{0,4}}(?:{_ROLE_WORDS})s?\b"
     r"[\w .,'’&-]{0,40})$",
     re.I,
+)
+_AFFIL_LINE = re.compile(
+    rf"^(?P<aff>(?:[A-Z][\w.&'’-]*\s+){{0,4}}(?:{_ROLE_WORDS}|[A-Z][\w.&'’-]*))$", re.I
 )
 _NAME_PIPE = re.compile(r"^(?P<name>[^|]{3,60}?)\s+\|\s+(?P<aff>[^|]{2,40})$")
 _OUTLET_WORDS = re.compile(
@@ -210,7 +218,11 @@ def byline_parts(line: str, *, pipe: bool = True) -> tuple[str, str | None] | No
         return (name, None) if name else None
     m = _NAME_ROLE.match(line)
     if m and (name := _clean_name(m.group("name"))) and len(name.split()) >= 2:
-        return name, known_outlet(m.group("role"))
+        # A role is a title ("Transport Reporter", "PA News Political Editor"), not a clause
+        # ("a reporter at the paper, said").
+        lower = {w for w in re.findall(r"[^\W\d_]+", m.group("role")) if w.islower()}
+        if lower <= _ROLE_LOWER:
+            return name, known_outlet(m.group("role"))
     m = _NAME_PIPE.match(line) if pipe else None
     if m and (name := _clean_name(m.group("name"))) and 2 <= len(name.split()) <= 4:
         outlet = known_outlet(m.group("aff"))
@@ -390,6 +402,11 @@ def extract_metadata(text: str, paragraphs: list[Paragraph]) -> Metadata:
             if meta.byline is None:
                 meta.byline = parts[0]
                 meta.outlet = meta.outlet or parts[1]
+        elif short and i - 1 in meta_lines and meta.byline and (aff := _AFFIL_LINE.match(line)):
+            # "By MARY ROE" over "Associated Press Writer": the affiliation on its own line.
+            meta_lines.add(i)
+            meta.outlet = meta.outlet or known_outlet(aff.group("aff"))
+            continue
         if short and _is_date_line(line):
             meta_lines.add(i)
         if (found := _line_date(line, i, short, meta_lines)) is not None:
@@ -402,6 +419,7 @@ def extract_metadata(text: str, paragraphs: list[Paragraph]) -> Metadata:
         if meta.outlet is None and outlet is None and (wire := _WIRE_ANYWHERE.search(line)):
             outlet = outlet_name(re.sub(r"-\w+\s*/$|[/()]", " ", wire.group()), text)
         meta.outlet = meta.outlet or outlet
+    meta.outlet = meta.outlet or _flagged_dateline_outlet(text, paragraphs)
     meta.outlet = meta.outlet or _sign_off(text, paragraphs)
     if dates:
         first = dates[0]
@@ -423,6 +441,8 @@ def wire_header_date(text: str, paragraphs: list[Paragraph]) -> str | NumericDat
         line = text[p.start : min(p.end, p.start + 200)]
         stamp = header_stamp(line)
         if stamp is None:
+            if (slug := slug_date(line)) is not None:
+                return slug
             continue
         found = find_date(stamp.group())
         if found is not None:
@@ -472,6 +492,19 @@ def date_order(date: NumericDate, text: str, meta: Metadata | None = None) -> Or
         return "dmy"
     if outlet in MONTH_FIRST_OUTLETS:
         return "mdy"
+    return None
+
+
+def _flagged_dateline_outlet(text: str, paragraphs: list[Paragraph]) -> str | None:
+    """The agency of a dateline standing on its own line (`PARIS, 3 mars (AFP) -`), which the
+    header leaves out as boilerplate."""
+    for p in paragraphs[:WIRE_HEADER_PARAGRAPHS]:
+        line = text[p.start : p.end]
+        if p.boilerplate and bare_dateline(line):
+            m = _DATELINE.match(line)
+            raw = m and ((m["slash"] or "").split("-")[0] or m["paren"])
+            if raw:
+                return outlet_name(raw, text)
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from newsreader.corpus.dates import MONTH
+from newsreader.corpus.dates import MONTH, NumericDate, numeric_dates
 
 _TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4}\b)?"
 _NUMDATE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
@@ -87,3 +87,21 @@ def catchline_of(header: str, stamp: re.Match[str]) -> str | None:
 def wire_line(line: str) -> bool:
     """True for any agency transmission line: header, slug or bare dateline."""
     return bool(header_stamp(line)) or slug_line(line) or bare_dateline(line)
+
+
+_SLUG_DATE = re.compile(r"-(\d{1,2}-\d{1,2}-(?:\d{2}|\d{4}))(?=\s+\d{3,4}[A-Z]{0,3}\b)")
+
+
+def slug_date(line: str) -> NumericDate | None:
+    """The date inside a slug line's code (`AP-NY-03-04-99 1523EST`), order still open;
+    offsets are into `line`."""
+    if not slug_line(line.strip()):
+        return None
+    m = _SLUG_DATE.search(line)
+    if m is None:
+        return None
+    found = numeric_dates(" " + m.group(1))
+    if not found:
+        return None
+    d = found[0]
+    return NumericDate(d.a, d.b, d.year, d.sep, d.width, m.start(1), m.end(1))
