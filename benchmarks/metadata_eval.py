@@ -171,11 +171,11 @@ def layout_us(s: dict, i: int) -> tuple[str, dict]:
 def layout_plain(s: dict, i: int) -> tuple[str, dict]:
     paras = _paragraphs(s["body"])
     paras[0] = f"{_place(s['dateline'])} (Reuters) - {paras[0]}"
-    head = [s["title"], ""]
+    head = [s["title"]]
     if s["author"]:
-        head += [f"{author_name(s['author'])} | Reuters", ""]
+        head.append(f"{author_name(s['author'])} | Reuters")
     gold = {"date": None, "title": s["title"]}
-    return "\n".join(head) + "\n".join(p + "\n" for p in paras), gold
+    return "\n\n".join(head) + "\n\n" + "\n".join(paras) + "\n", gold
 
 
 LAYOUTS: dict[str, Callable[[dict, int], tuple[str, dict]]] = {

@@ -131,6 +131,19 @@ def test_siblings_written_another_way_are_not_evidence(tmp_path: Path) -> None:
     assert resolve_numeric_dates(articles) == 0
 
 
+def test_date_lines_count_as_siblings_only_in_the_same_folder(tmp_path: Path) -> None:
+    for folder, date in (("us", "12/25/2020"), ("uk", "05/01/2021")):
+        (tmp_path / folder).mkdir()
+        text = f"Road reopens\n\nPosted {date}\n\nThe road reopened on time.\n"
+        (tmp_path / folder / "a.txt").write_text(text)
+    (tmp_path / "us" / "b.txt").write_text("Bridge shuts\n\nPosted 05/01/2021\n\nIt shut.\n")
+    dates = {
+        f"{a.path.parent.name}/{a.path.name}": a.date for a in load_corpus([tmp_path]).articles
+    }
+    assert dates["us/b.txt"] == "2021-05-01"  # its folder writes month first (12/25)
+    assert dates["uk/a.txt"] is None  # another folder's evidence says nothing about this one
+
+
 def test_two_digit_years_are_windowed() -> None:
     assert (window_year("99"), window_year("00"), window_year("68"), window_year("69")) == (
         1999,
@@ -142,11 +155,28 @@ def test_two_digit_years_are_windowed() -> None:
 
 
 @pytest.mark.parametrize(
+    "title",
+    [
+        "ASIA TRYING TO FOSTER OIL EXPLORATION, SAYS U.N.",
+        "G-7 SEEMS WORRIED MARKETS IGNORE COORDINATION",
+        "(CORRECTED) - TSENG <TSNG> SEES SALES INCREASE",
+    ],
+)
+def test_headlines_that_look_like_sentences_or_datelines(title: str) -> None:
+    text = f"{title}\n\nBANGKOK, April 21 - Asian countries are offering better terms.\n"
+    assert parse_text(text, Path("a")).title == title
+
+
+@pytest.mark.parametrize(
     ("line", "expected"),
     [
         ("By Emily Pennink, PA News", ("Emily Pennink", "PA")),
         ("By JANE DOE and JOHN ROE", ("JANE DOE and JOHN ROE", None)),
         ("Cal Mankowski | Reuters", ("Cal Mankowski", "Reuters")),
+        (
+            "Norma Cohen and Geert Linnebank | Reuters",
+            ("Norma Cohen and Geert Linnebank", "Reuters"),
+        ),
         ("Lena Ortiz, Transport Reporter", ("Lena Ortiz", None)),
         ("By Jim Brown, Associated Press Writer", ("Jim Brown", "AP")),
         ("By Cal Mankowski, Reuters<", ("Cal Mankowski", "Reuters")),

@@ -57,12 +57,14 @@ RELEASE_WIRES = frozenset(
      "EIN Presswire", "Newsfile", "PRWeb", "CNW"}
 )  # fmt: skip
 
+# A month name in a language other than English, as datelines write it: in lower case.
+_LOWER_MONTH = r"(?-i:[a-zéèûô]{3,9})"
 _PLACE = r"[A-Z][A-Z.'’&-]+(?:[ ][A-Z][A-Z.'’&-]*){0,4}"  # HONG KONG, SAN FRANCISCO
 _DATELINE = re.compile(
     rf"^(?P<place>{_PLACE})"
     rf"(?:,[ ]?(?!{MONTH}\b)[A-Z][a-z]+\.?(?:[ ][A-Z][a-z]+\.?)?)?"  # state: ", Calif."
     r"(?:,?\s*(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?"  # "April 1, 2020"
-    r"|\d{1,2}\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?))?"  # "3 mars", "3 March 2021"
+    rf"|\d{{1,2}}\s+(?:{MONTH}\b|{_LOWER_MONTH})\.?(?:\s+\d{{4}})?))?"  # "3 mars", "3 March 2021"
     r"\s*(?:/\s*(?P<slash>[A-Za-z][\w -]{1,30}?)\s*/"  # "/PRNewswire/"
     r"|-{0,2}\((?P<paren>[A-Za-z][\w .&'’-]{0,30})\)-{0,2})?"  # "(AP)", "--(BUSINESS WIRE)--"
     r"\s*(?P<dash>--|[-—–_])?"
@@ -224,7 +226,11 @@ def byline_parts(line: str, *, pipe: bool = True) -> tuple[str, str | None] | No
         if lower <= _ROLE_LOWER:
             return name, known_outlet(m.group("role"))
     m = _NAME_PIPE.match(line) if pipe else None
-    if m and (name := _clean_name(m.group("name"))) and 2 <= len(name.split()) <= 4:
+    if (
+        m
+        and (name := _clean_name(m.group("name")))
+        and 2 <= len(name.split()) <= 4 + 4 * (" and " in name)
+    ):
         outlet = known_outlet(m.group("aff"))
         if outlet or _OUTLET_WORDS.search(m.group("aff")):
             return name, outlet
@@ -295,12 +301,20 @@ def _title(
         line = line.rstrip()
         if len(line.split()) < 2:
             continue  # a section label or a lone name, not a headline
-        if p.end - p.start > 300 or (line.endswith(".") and not line.endswith("...")):
+        if p.end - p.start > 300 or (line.endswith(".") and not _ends_in_abbreviation(line)):
             return None
         if len(split_sentences(line)) > 1 or line[0].islower():
             return None
         return line, (start, start + len(line))
     return None
+
+
+_DOTTED_END = re.compile(r"(?:\.\.\.|\b(?:[A-Za-z]\.){2,}|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|St)\.)$")
+
+
+def _ends_in_abbreviation(line: str) -> bool:
+    """A headline may end in "U.S." or "Inc.": a full stop that ends no sentence."""
+    return bool(_DOTTED_END.search(line))
 
 
 def _dateline_body(line: str) -> bool:
@@ -514,7 +528,8 @@ _SIGN_OFF = frozenset({"Reuters", "AP", "AFP", "PA", "UPI", "dpa"})
 def _sign_off(text: str, paragraphs: list[Paragraph]) -> str | None:
     """The agency name signing a story off on its last line ("Reuter", "AP")."""
     for p in reversed(paragraphs[-3:]):
-        line = _wire_trim(text[p.start : p.end]).strip("() ")
+        # The sign-off may hang under the last paragraph's wrapped lines.
+        line = _wire_trim(text[p.start : p.end].rsplit("\n", 1)[-1]).strip("() ")
         if len(line) <= 12:
             outlet = known_outlet(line) if line.isalpha() else None
             if outlet in _SIGN_OFF:
@@ -534,9 +549,12 @@ def _release_tail(text: str, paragraphs: list[Paragraph]) -> bool:
     return about and contact
 
 
-def header_numeric_date(text: str, paragraphs: list[Paragraph]) -> tuple[NumericDate, str] | None:
-    """The numeric date an article's header gives (agency header first, then a date line) and
-    the shape of its line, which identifies the source's way of writing dates."""
+def header_numeric_date(
+    text: str, paragraphs: list[Paragraph]
+) -> tuple[NumericDate, str, bool] | None:
+    """The numeric date an article's header gives (agency header or slug first, then a date
+    line), the shape of its line, which identifies the source's way of writing dates, and
+    whether it came from an agency header (a shape specific enough to identify the source)."""
     for p in paragraphs[:WIRE_HEADER_PARAGRAPHS]:
         line = text[p.start : min(p.end, p.start + 200)]
         stamp = header_stamp(line)
@@ -544,19 +562,21 @@ def header_numeric_date(text: str, paragraphs: list[Paragraph]) -> tuple[Numeric
             if find_date(stamp.group()) is not None:
                 return None
             found = numeric_dates(line, 0, len(line) - len(line.lstrip()) + stamp.end())
-            return (found[0], _line_shape(line, found[0])) if found else None
+            return (found[0], _line_shape(line, found[0]), True) if found else None
+        if (slug := slug_date(line)) is not None:
+            return slug, _line_shape(line, slug), True
     for p in header(paragraphs)[:HEADER_PARAGRAPHS]:
         if p.end - p.start > 120:
             continue
         line = _wire_trim(text[p.start : p.end])
         if (d := _numeric_date_line(line)) is not None:
-            return d, _line_shape(line, d)
+            return d, _line_shape(line, d), False
     return None
 
 
 def _line_shape(line: str, date: NumericDate) -> str:
-    """`15:01 26/02/87: Page 1 (RTR)` -> `9:9 9/9/9: a 9 (a)`, plus the year width."""
-    shape = re.sub(r"\d+", "9", line.strip()[: date.end + 12])
+    """`15:01 26/02/87: Page 1 (RTR)` -> `9:9 9/9/9: a 9 (a`, plus the year width."""
+    shape = re.sub(r"\d+", "9", line[: date.end + 12].strip())
     shape = re.sub(r"[^\W\d_]+", "a", shape)
     return f"{' '.join(shape.split())}|{date.width}"
 
@@ -566,6 +586,10 @@ def resolve_numeric_dates(articles: Sequence[Article]) -> int:
     their siblings: articles whose header dates are written the same way (same line shape) and
     settle the order by themselves (a part above 12). Only unanimous evidence counts; mixed
     sources that disagree stay undated. Returns how many articles got a date.
+
+    An agency header's shape (`9:9 9/9/9: a 9 (a`) identifies its source across folders; a bare
+    date line (`9/9/9`) is written alike by sources of both orders, so for those only files in
+    the same folder count as siblings.
     """
     found: list[tuple[Article, NumericDate, str]] = []
     votes: dict[str, set[Order]] = {}
@@ -575,7 +599,9 @@ def resolve_numeric_dates(articles: Sequence[Article]) -> int:
         hit = header_numeric_date(blank_controls(a.text), a.paragraphs)
         if hit is None:
             continue
-        date, shape = hit
+        date, shape, wire = hit
+        if not wire:
+            shape = f"{a.path.parent}|{shape}"
         if date.own_order:
             votes.setdefault(shape, set()).add(date.own_order)
         elif a.date is None:

@@ -26,13 +26,14 @@ _HEADER_REST = re.compile(
 )
 # A slug: a hyphenated capitals token with two or more parts ("BC-BAHIA-COCOA-REVIEW",
 # "AP-NY-02-26-87"), with only short codes and numbers around it.
-_SLUG_TOKEN = re.compile(r"^[A-Z]{1,4}-[A-Za-z0-9&</>.'’/-]+$")
+_SLUG_TOKEN = re.compile(r"^[A-Z]{1,4}-[A-Za-z0-9&</>.,'’()/-]+$")
 _SLUG_OTHER = re.compile(r"^(?:[a-z]{1,2}|[A-Z]{1,3}|\d[\d:-]*(?:[A-Z]{2,4})?|[A-Z]+\d+|\d+-\d+)$")
 # A dateline alone on its line: place, optional date, agency in brackets or a dash, nothing more.
 _PLACE = r"[A-Z][A-Za-z.'’&-]+(?:[ ][A-Z][A-Za-z.'’&-]*){0,3}"
 _BARE_DATELINE = re.compile(
     rf"^{_PLACE}(?:,\s*[A-Za-z][a-z]*\.?(?:\s[A-Z][a-z]+)?)?"
-    rf"(?:,?\s*(?:{MONTH}\.?\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d_]{{3,10}}\.?)(?:,?\s*\d{{4}})?)?"
+    rf"(?:,?\s*(?:{MONTH}\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH}\b|[a-zéèûô]{{3,9}})\.?)"
+    r"(?:,?\s*\d{4})?)?"
     r"\s*(?:\(\s*[A-Za-z][\w .&'’-]{0,30}\)\s*[-—–_]*|[-—–_]{1,2})$"
 )
 _WORD = re.compile(r"[^\W\d_]+")
