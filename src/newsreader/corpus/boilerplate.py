@@ -187,10 +187,10 @@ def _flag_wire(lines: list[str], flags: list[bool]) -> None:
     catchline repeating a header's tail, and slugs and bare datelines near the top."""
     catch: str | None = None
     for i, line in enumerate(lines):
-        if not line:
-            continue
+        if not line or len(line) > 160 or (i >= WIRE_TOP and not catch and not line[0].isdigit()):
+            continue  # headers, slugs and datelines are short; below the top only headers
         core = " ".join(line.split()).strip("<")
-        stamp = header_stamp(core)
+        stamp = header_stamp(core) if core[:1].isdigit() else None
         if stamp and core[stamp.end() :].strip():
             flags[i] = True
             catch = catchline_of(core, stamp)

@@ -270,8 +270,8 @@ def finish_corpus(corpus: Corpus) -> Corpus:
     """The corpus-level steps after every file is parsed: stable order, repeated-line flags.
 
     Separate from `load_corpus` so a cache that stores per-file results can run the same
-    steps and get the same corpus. Articles restored from a cache must come with their saved
-    dates: a date the sibling pass gave is kept, and an undated one is looked at again.
+    steps and get the same corpus. Per-file results leave ambiguous numeric dates (03/04/05)
+    undated; the sibling pass here settles them, for cached and fresh articles alike.
     """
     corpus.articles.sort(key=lambda a: str(a.path))
     corpus.skipped.sort(key=lambda s: s.path)

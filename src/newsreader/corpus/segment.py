@@ -231,6 +231,8 @@ def _raw_lines(view: str, start: int, end: int) -> list[tuple[int, int, int]]:
         s, e = trim_span(view, m.start(), m.end())
         if e > s:
             out.append((m.start(), s, e))
+    if out:  # the block was trimmed: its first line's indent or control mark lies before it
+        out[0] = (view.rfind("\n", 0, start) + 1, *out[0][1:])
     return out
 
 
@@ -241,6 +243,17 @@ def _marked_lines(text: str, view: str, start: int, end: int) -> list[tuple[int,
     in an indented block, by an indent starts one. Other lines continue the paragraph above
     when that line is long enough to have been wrapped; transmission lines stand alone.
     """
+    # Cheap tests first: most blocks have no "<" line end, no control character, no indent.
+    line_start = view.rfind("\n", 0, start) + 1
+    if not (
+        "<\n" in view[start:end]
+        or view[end - 1] == "<"
+        or start - line_start >= 2
+        or "\n  " in view[line_start:end]
+        or "\n\t" in view[line_start:end]
+        or (text is not view and _CONTROL_START.search(text, line_start, end))
+    ):
+        return None
     lines = _raw_lines(view, start, end)
     if len(lines) < 1:
         return None
