@@ -22,7 +22,7 @@ does not). Per field: right (equal to gold), missing (gold present, nothing foun
 texts that carry the field; `invented` over all texts. Dates are also scored per file alone
 (`parse_text`, no sibling evidence) to show what the corpus pass adds.
 
-The committed sample (benchmarks/data/reuters21578-sample.sgm, 200 stories) makes this run in a
+The committed sample (tests/fixtures/reuters21578/sample.sgm, 200 stories) makes this run in a
 plain clone; point --sgml at the full collection's reut2-*.sgm for all of it. Also scores the
 hand-made agency fixtures in tests/fixtures/wire (gold.json there) and the seeds.
 
@@ -47,7 +47,7 @@ from newsreader.corpus import Article, load_corpus, parse_text
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SAMPLE = HERE / "data" / "reuters21578-sample.sgm"
+SAMPLE = ROOT / "tests" / "fixtures" / "reuters21578" / "sample.sgm"
 WIRE_FIXTURES = ROOT / "tests" / "fixtures" / "wire"
 SEEDS_GOLD = ROOT.parent / "shared" / "reference" / "seeds-gold.json"
 FIELDS = ("date", "byline", "title", "outlet")
