@@ -213,6 +213,8 @@ def test_byline_after_a_control_character_is_found() -> None:
         ("WASHINGTON (AP) _", "dateline"),
         ("10:30 03/04/2021 the minister said that things were going well", None),
         ("US-China trade talks resume", None),
+        ("Howard Webb (South Yorkshire)", None),  # a referee and his county, not a dateline
+        ("TOO FAST TOO FURIOUS (DIGITAL BRIDGES)", None),
         ("BAHIA COCOA REVIEW", None),
     ],
 )
