@@ -50,6 +50,10 @@ def test_a_catchline_with_a_version_note_is_not_the_title() -> None:
     a = parse_text(text, Path("a"))
     assert a.title == "BANK CLERK JAILED FOR STEALING FROM PENSIONERS"
     assert [p.boilerplate for p in a.paragraphs] == [True, True, False, False]
+    # In other case, or with another catchword under the same desk, right under the header.
+    for catchline in ("Courts Fraud", "COURTS Pensioners"):
+        a = parse_text(text.replace("COURTS Fraud (Corrected)", catchline), Path("a"))
+        assert a.title == "BANK CLERK JAILED FOR STEALING FROM PENSIONERS"
 
 
 def test_wire_paragraph_marks_end_and_open_paragraphs(wire_corpus) -> None:

@@ -186,6 +186,7 @@ def _flag_wire(lines: list[str], flags: list[bool]) -> None:
     """Agency transmission lines: headers (anywhere: a long story repeats one per page), the
     catchline repeating a header's tail, and slugs and bare datelines near the top."""
     catch: str | None = None
+    header_at = -2
     for i, line in enumerate(lines):
         if not line or len(line) > 160 or (i >= WIRE_TOP and not catch and not line[0].isdigit()):
             continue  # headers, slugs and datelines are short; below the top only headers
@@ -194,19 +195,30 @@ def _flag_wire(lines: list[str], flags: list[bool]) -> None:
         if stamp and core[stamp.end() :].strip():
             flags[i] = True
             catch = catchline_of(core, stamp)
-        elif (catch and _catchline(core.strip(), catch)) or (
+            header_at = i
+        elif (catch and _catchline(core.strip(), catch, right_after=i == header_at + 1)) or (
             i < WIRE_TOP and (slug_line(core) or bare_dateline(core))
         ):
             flags[i] = True
 
 
-def _catchline(line: str, catch: str) -> bool:
-    """The header's catchline repeated (`SHOWBIZ Posh`), perhaps with a version note after it
-    (`SHOWBIZ Posh (Corrected)`, `SHOWBIZ Posh 2nd Lead`)."""
+def _catchline(line: str, catch: str, *, right_after: bool) -> bool:
+    """The header's catchline repeated (`SHOWBIZ Posh`, `Showbiz Posh`), perhaps with a
+    version note (`SHOWBIZ Posh (Corrected)`, `SHOWBIZ Posh 2nd Lead`); right under the header,
+    also a short line opening with the header's desk word (`SHOWBIZ Beckham`)."""
+    line, catch = line.casefold(), catch.casefold()
     if line == catch:
         return True
     rest = line[len(catch) :]
-    return line.startswith(catch) and rest[:1] in " (" and len(rest.split()) <= 3
+    if line.startswith(catch) and rest[:1] in " (" and len(rest.split()) <= 3:
+        return True
+    words = line.split()
+    return (
+        right_after
+        and 2 <= len(words) <= 4
+        and words[0] == catch.split()[0]
+        and not line.rstrip().endswith((".", "?", "!"))
+    )
 
 
 def _title_case(line: str) -> bool:
