@@ -69,6 +69,22 @@ def test_wire_paragraph_marks_end_and_open_paragraphs(wire_corpus) -> None:
     assert "\x0f" in a.text  # the text itself is not rewritten
 
 
+def test_control_mark_after_an_indent_still_opens_a_paragraph() -> None:
+    text = (
+        "23:19 27/01/00: Page 1 (HHH) SHOWBIZ Posh\n"
+        "  \x0fPOSH SPICE IN COURT\n"
+        "  \x0fPosh Spice appeared in court today after a long\n"
+        "wait outside.\n"
+        "  \x0fShe smiled.\n"
+    )
+    a = parse_text(text, Path("a"))
+    assert [a.text[p.start : p.end] for p in a.paragraphs][1:] == [
+        "POSH SPICE IN COURT",
+        "Posh Spice appeared in court today after a long\nwait outside.",
+        "She smiled.",
+    ]
+
+
 def test_tape_layout_indents_open_paragraphs_and_headers_stand_alone() -> None:
     text = (
         "26-FEB-1987 15:01:01.79\n"

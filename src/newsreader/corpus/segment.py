@@ -220,7 +220,7 @@ def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
         out.append(Sentence(start, end))
 
 
-_CONTROL_START = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_START = re.compile(r"[ \t]*[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INDENT = re.compile(r"(?:\t| {2,})")
 
 
