@@ -122,6 +122,13 @@ def test_numeric_header_date_needs_evidence_in_the_file_alone() -> None:
     assert parse_text(_pa("05/05/00"), Path("a")).date == "2000-05-05"  # same either way
 
 
+def test_a_written_out_header_date_settles_an_ambiguous_numeric_one() -> None:
+    text = "Road reopens\n\nPosted 05/01/2021\nUpdated 1 May 2021\n\nThe road reopened.\n"
+    assert parse_text(text, Path("a")).date == "2021-05-01"
+    other = text.replace("1 May 2021", "3 May 2021")  # matches neither reading: no date
+    assert parse_text(other, Path("a")).date is None
+
+
 def test_header_date_beats_a_body_date() -> None:
     text = _pa("27/01/00").replace("on Monday", "on 3 March 1999")
     assert parse_text(text, Path("a")).date == "2000-01-27"

@@ -435,14 +435,27 @@ def extract_metadata(text: str, paragraphs: list[Paragraph]) -> Metadata:
         meta.outlet = meta.outlet or outlet
     meta.outlet = meta.outlet or _flagged_dateline_outlet(text, paragraphs)
     meta.outlet = meta.outlet or _sign_off(text, paragraphs)
-    if dates:
-        first = dates[0]
-        meta.date = first if isinstance(first, str) else first.iso(date_order(first, text, meta))
+    meta.date = _first_date(dates, text, meta)
     if meta.title is None and (found := _title(text, head, meta_lines)):
         meta.title, meta.title_span = found
     if meta.outlet in RELEASE_WIRES or release or _release_tail(text, paragraphs):
         meta.kind = "press_release"
     return meta
+
+
+def _first_date(dates: list[str | NumericDate], text: str, meta: Metadata) -> str | None:
+    """The first date that counts; a numeric one that evidence cannot order is settled only by
+    a later written-out date equal to one of its readings (`05/01/00` over `5 January 2000`)."""
+    if not dates:
+        return None
+    first = dates[0]
+    if isinstance(first, str):
+        return first
+    iso = first.iso(date_order(first, text, meta))
+    if iso is None:
+        readings = {first.iso("dmy"), first.iso("mdy")} - {None}
+        iso = next((d for d in dates[1:] if isinstance(d, str) and d in readings), None)
+    return iso
 
 
 WIRE_HEADER_PARAGRAPHS = 6  # an agency header opens the story
