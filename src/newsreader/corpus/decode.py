@@ -25,6 +25,9 @@ _BOMS = (
 )
 # Controls that do not occur in text (tab, newline, CR and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Wire copy opens each paragraph with a control character (a layout marker, not binary data):
+# those at a line start do not count towards calling a file binary.
+_LINE_START_CONTROL = re.compile(r"(?:^|(?<=\n))[\x00-\x08\x0e-\x1f\x7f]+")
 # Line separators that are not "\n": CRLF first so it becomes one newline, not two.
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
@@ -130,6 +133,7 @@ def decode_bytes(raw: bytes) -> Decoded:
     if not text.strip():
         raise DecodeError("empty file")
     sample = text[:100_000]
-    if "\x00" in sample or len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    controls = len(_CONTROL.findall(_LINE_START_CONTROL.sub("", sample)))
+    if "\x00" in sample or controls > max(8, len(sample) // 100):
         raise DecodeError("binary file (control characters, not text)")
     return Decoded(normalise_newlines(text), decoded.encoding)

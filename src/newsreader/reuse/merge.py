@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from newsreader.corpus import Article
 from newsreader.corpus.metadata import _DATELINE as DATELINE
@@ -186,7 +186,9 @@ class _Spans:
         return k > 0 and self.reach[k - 1] > end
 
 
-def _join_runs(ordered: list[Passage], sa: _Side, sb: _Side, joins) -> list[Passage]:
+def _join_runs(
+    ordered: list[Passage], sa: _Side, sb: _Side, joins: Callable[[Passage, Passage], bool]
+) -> list[Passage]:
     spans = (_Spans([p.span("a") for p in ordered]), _Spans([p.span("b") for p in ordered]))
     groups: list[list[Passage]] = []
     for p in ordered:
@@ -334,7 +336,7 @@ def _tidy(p: Passage, sa: _Side, sb: _Side) -> Passage:
         op = d.op
         if op != "equal" and empty_a != empty_b:
             op = "insert" if empty_a else "delete"
-        diff.append(DiffOp(op, *xa, *xb))  # type: ignore[arg-type]
+        diff.append(DiffOp(op, *xa, *xb))
     return Passage(a_start, a_end, b_start, b_end, p.kind, p.score, tuple(diff))
 
 

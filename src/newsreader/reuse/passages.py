@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Callable
 
 from newsreader.reuse.align import Chain, Run
 from newsreader.reuse.lexicon import STOP_WORDS, is_content
@@ -155,7 +156,15 @@ def extend_edges(
 _EDGES = ((EDGE_GAP, True), (FAR_EDGE, True), (FAR_EDGE, False))
 
 
-def _lopsided(ta, a0: int, a1: int, tb, b0: int, b1: int, at_edge) -> bool:
+def _lopsided(
+    ta: list[Token],
+    a0: int,
+    a1: int,
+    tb: list[Token],
+    b0: int,
+    b1: int,
+    at_edge: Callable[[list[Token], int], bool],
+) -> bool:
     """One side moves while the other stays at a clause edge that is not its sentence's edge."""
     if a0 == a1 and b0 != b1:
         return not at_edge(ta, a0)
