@@ -89,7 +89,6 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Index every article again from scratch, inside the caller's transaction."""
     conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM fts_term")
-    conn.execute("DELETE FROM fts_del")
     _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
