@@ -442,7 +442,7 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
 
     if len(terms) > 1:
         # The phrase: exact words (the last one completed while typing), then the phrase
-        # with the best typo corrections of the words that have no exact answer.
+        # with the best corrections of the words that look mistyped.
         exact = [[w] if c.get(w) == EXACT else [] for w, c in zip(plan.words, terms, strict=True)]
         if plan.typing:
             more = [t for t in strong[-1] if t != plan.words[-1]]
@@ -457,8 +457,8 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
                 tiers.append(_Tier(" OR ".join(map(_quote, phrases)), size_all(alts)))
     if all(strong):
         tiers.append(_Tier(_and(strong), size_all(strong)))
-    # Typo corrections, first only for the words that have no exact answer: a correctly
-    # typed word must not drift ("petrolium exports" wants exports, not efforts or escorts,
+    # Typo corrections, first only for the words that look mistyped: a correctly typed word
+    # must not drift ("petrolium exports" wants exports, not efforts or escorts,
     # which bm25 would even prefer for being rarer).
     needed = [s + f if typo else s for s, f, typo in zip(strong, fuzzy, typos, strict=True)]
     both = [s + f for s, f in zip(strong, fuzzy, strict=True)]
