@@ -19,8 +19,8 @@ from newsreader.paths import seeds_dir
 from newsreader.provenance import Story, build_stories, member_facts
 from newsreader.provenance.story import sources_for
 from newsreader.tui.dialogs.confirm import ConfirmDialog
+from newsreader.tui.dialogs.export import ExportDialog
 from newsreader.tui.screens.compare import CompareScreen
-from newsreader.tui.screens.compare_export import ExportDialog
 from newsreader.tui.screens.matrix import FIXED_COLUMNS, MatrixScreen
 from newsreader.tui.screens.stories import StoriesScreen, open_provenance
 from newsreader.tui.screens.whats_new import WhatsNewScreen

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newsreader.tui.dialogs.base import Dialog
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(Dialog[bool]):
     """Dismissed with True (yes) or False (no); the question is shown as plain text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -21,19 +22,8 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-    }
-    ConfirmDialog #confirm {
-        width: 90%;
-        max-width: 100;
-        height: auto;
+    ConfirmDialog .dialog {
         border: thick $warning 60%;
-        background: $surface;
-        padding: 0 1;
-    }
-    ConfirmDialog #confirm-hint {
-        color: $text-muted;
     }
     """
 
@@ -43,10 +33,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
+        with Vertical(id="confirm", classes="dialog"):
             # Text, not markup: the question may hold a file name or other untrusted text.
             yield Static(Text(self.question), id="confirm-question")
-            yield Static(Text(self.hint), id="confirm-hint")
+            yield Static(Text(self.hint), id="confirm-hint", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

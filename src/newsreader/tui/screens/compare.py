@@ -27,7 +27,7 @@ from newsreader.provenance.export import default_export_path, target_problem, wr
 from newsreader.reuse.models import Comparison, Passage, Side
 from newsreader.text import clean_for_display
 from newsreader.tui.dialogs.confirm import ConfirmDialog
-from newsreader.tui.screens.compare_export import ExportDialog
+from newsreader.tui.dialogs.export import ExportDialog
 from newsreader.tui.screens.compare_facts import (
     FactSet,
     fact_line,

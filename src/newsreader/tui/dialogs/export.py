@@ -1,4 +1,4 @@
-"""Exporting a comparison from the compare view: the dialog asking for the file name.
+"""Exporting a comparison: the dialog asking for the file name.
 
 Choosing the format, checking the target and writing atomically are the provenance package's
 (`newsreader.provenance.export`), shared with the `compare --html/--markdown` command.
@@ -13,48 +13,30 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from newsreader.tui.dialogs.base import Dialog
 
-class ExportDialog(ModalScreen[str | None]):
+
+class ExportDialog(Dialog[str | None]):
     """Asks where to save the record; Enter saves, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]
 
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
-    ExportDialog #export {
-        width: 90%;
-        max-width: 100;
-        height: auto;
-        border: thick $primary 60%;
-        background: $surface;
-        padding: 0 1;
-    }
-    ExportDialog #export-title {
-        text-style: bold;
-    }
-    ExportDialog #export-hint {
-        color: $text-muted;
-    }
-    """
-
     def __init__(self, default: Path) -> None:
         super().__init__()
         self.default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export"):
-            yield Static("Export this comparison", id="export-title")
+        with Vertical(id="export", classes="dialog"):
+            yield Static("Export this comparison", id="export-title", classes="dialog-title")
             yield Input(str(self.default), id="export-path", select_on_focus=False)
             yield Static(
                 Text(".html: a self-contained page · .md: Markdown · Enter saves, Esc cancels"),
                 id="export-hint",
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
