@@ -221,8 +221,9 @@ def test_byline_shapes(line: str, expected: tuple[str, str | None] | None) -> No
     "headline", ["Markets Rally | Reuters", "NBC WRITERS, PRODUCERS AND TECHNICIANS ON STRIKE"]
 )
 def test_headline_shaped_bylines_are_not_read_on_the_first_line(headline: str) -> None:
-    a = parse_text(f"{headline}\n\nShares rose on Monday.\n", Path("a"))
-    assert (a.byline, a.title) == (None, headline)
+    for above in ("", "26-FEB-1987 15:01:01.79\n"):  # a date line above it changes nothing
+        a = parse_text(f"{above}{headline}\n\nShares rose on Monday.\n", Path("a"))
+        assert (a.byline, a.title) == (None, headline)
     assert byline_parts(headline, pipe=False) is None
 
 

@@ -415,7 +415,10 @@ def extract_metadata(text: str, paragraphs: list[Paragraph]) -> Metadata:
             meta_lines.add(i)
             _apply_field(meta, p, field)
             continue
-        if short and (parts := byline_parts(line, pipe=i > 0)):
+        # Headline-shaped byline forms count only below the first line that is not metadata
+        # (the headline): above it, they are the headline.
+        seen = any(j not in meta_lines for j in range(i))
+        if short and (parts := byline_parts(line, pipe=seen)):
             meta_lines.add(i)
             if meta.byline is None:
                 meta.byline = parts[0]
