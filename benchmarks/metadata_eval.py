@@ -1,6 +1,7 @@
 """Metadata (date, byline, headline, outlet) scored on real wire stories whose fields are known.
 
-    .venv/bin/python benchmarks/metadata_eval.py [--sgml DIR_OR_FILE ...] [--limit N] [--json OUT]
+    .venv/bin/python benchmarks/metadata_eval.py [--sgml DIR_OR_FILE ...] [--limit N] [--step N]
+        [--json OUT] [--examples] [--seeds-gold PATH]
 
 Reuters-21578 (the SGML gives TITLE, DATE, AUTHOR and DATELINE per story) is turned into plain
 texts the way wire archives and exports lay them out. Each layout is a folder of its own (one
@@ -261,11 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sgml", type=Path, nargs="*", default=[SAMPLE])
     ap.add_argument("--limit", type=int, default=0, help="use the first N stories only")
+    ap.add_argument("--step", type=int, default=1, help="use every Nth story (a spread sample)")
     ap.add_argument("--json", type=Path, help="write the scores here")
     ap.add_argument("--seeds-gold", type=Path, default=SEEDS_GOLD, help="seeds-gold.json")
     ap.add_argument("--examples", action="store_true", help="print invented values")
     args = ap.parse_args(argv)
-    stories = read_stories(args.sgml)
+    stories = read_stories(args.sgml)[:: args.step]
     if args.limit:
         stories = stories[: args.limit]
     t0 = time.perf_counter()

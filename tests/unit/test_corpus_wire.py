@@ -217,10 +217,30 @@ def test_byline_shapes(line: str, expected: tuple[str, str | None] | None) -> No
     assert byline_parts(line) == expected
 
 
-def test_pipe_byline_is_not_read_on_the_first_line() -> None:
-    a = parse_text("Markets Rally | Reuters\n\nShares rose on Monday.\n", Path("a"))
-    assert a.byline is None
-    assert byline_parts("Markets Rally | Reuters", pipe=False) is None
+@pytest.mark.parametrize(
+    "headline", ["Markets Rally | Reuters", "NBC WRITERS, PRODUCERS AND TECHNICIANS ON STRIKE"]
+)
+def test_headline_shaped_bylines_are_not_read_on_the_first_line(headline: str) -> None:
+    for above in ("", "26-FEB-1987 15:01:01.79\n"):  # a date line above it changes nothing
+        a = parse_text(f"{above}{headline}\n\nShares rose on Monday.\n", Path("a"))
+        assert (a.byline, a.title) == (None, headline)
+    assert byline_parts(headline, pipe=False) is None
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["EXXON (XON) SEES SYNFUELS ROLE BY YEAR 2000", "U.S. WEATHER/COTTON SUMMARY -- USDA/NOAA"],
+)
+def test_tickers_and_slashes_in_headlines_are_not_outlets(headline: str) -> None:
+    a = parse_text(f"{headline}\n\nHOUSTON, March 30 - Oil prices rose.\n", Path("a"))
+    assert (a.outlet, a.title) == (None, headline)
+
+
+def test_a_us_table_in_the_body_does_not_order_a_uk_header_date() -> None:
+    text = _pa("09/04/87") + "\x0fCORN 04/09/87 03/15/87<\n"
+    assert parse_text(text, Path("a")).date is None
+    text = _pa("09/04/87") + "\n10:20 13/04/87: Page 2 (HHH) NEWS Story\n\x0fMore.<\n"
+    assert parse_text(text, Path("a")).date == "1987-04-09"  # another page's header does
 
 
 def test_byline_after_a_control_character_is_found() -> None:

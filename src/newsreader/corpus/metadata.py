@@ -198,8 +198,8 @@ def byline_parts(line: str, *, pipe: bool = True) -> tuple[str, str | None] | No
     """(name, outlet of the affiliation) for a byline line, else None.
 
     Shapes: "By NAME[, AFFILIATION]", "NAME | OUTLET", "NAME, Reporter", "NAME · date".
-    `pipe` allows the pipe form, which a "Headline | Outlet" title shares: callers pass False
-    for the first header line.
+    `pipe` allows the pipe and role forms, which headlines share ("Markets Rally | Reuters",
+    "NBC WRITERS, PRODUCERS ... ON STRIKE"): callers pass False for the first header line.
     """
     line = _wire_trim(line)
     m = _BY.match(line)
@@ -213,7 +213,7 @@ def byline_parts(line: str, *, pipe: bool = True) -> tuple[str, str | None] | No
     if m and DATE_RE.search(line, m.end()) and DATE_RE.match(line, m.end()):
         name = _clean_name(m.group("name"))
         return (name, None) if name else None
-    m = _NAME_ROLE.match(line)
+    m = _NAME_ROLE.match(line) if pipe else None
     if m and (name := _clean_name(m.group("name"))) and len(name.split()) >= 2:
         # A role is a title ("Transport Reporter", "PA News Political Editor"), not a clause
         # ("a reporter at the paper, said").
@@ -321,7 +321,7 @@ def _dateline_body(line: str) -> bool:
     m = _DATELINE.match(line)
     if not m or not m.group("place"):
         return False
-    if m["slash"] or m["when"]:
+    if m["when"] or (m["slash"] and ("wire" in m["slash"].lower() or known_outlet(m["slash"]))):
         return True
     return bool(m["paren"] and (m["dash"] or len(line) > 150 or line.rstrip().endswith(".")))
 
@@ -334,7 +334,11 @@ def _dateline_facts(text: str, p: Paragraph, line: str) -> tuple[str | None, boo
     outlet = None
     raw = (m["slash"] or "").split("-")[0] or m["paren"]
     # The outlet must close the dateline: a dash, the `/Wire/` form, or the story starting.
-    if raw and (m["dash"] or m["slash"] or line[m.end() :][:1].isupper()):
+    # Without a dash it must be a known name: headlines put tickers in brackets ("EXXON (XON)
+    # SEES ...") and slashes between words ("WEATHER/COTTON SUMMARY -- USDA/NOAA").
+    known = bool(raw) and known_outlet(raw) is not None
+    slash = bool(m["slash"]) and (known or "wire" in raw.lower())
+    if raw and (m["dash"] or slash or (known and line[m.end() :][:1].isupper())):
         outlet = outlet_name(raw, text)
     # "today announced" after a dateline that carries a full date is release language;
     # news datelines (AP, Reuters) carry no year.
@@ -396,7 +400,10 @@ def extract_metadata(text: str, paragraphs: list[Paragraph]) -> Metadata:
             meta_lines.add(i)
             _apply_field(meta, p, field)
             continue
-        if short and (parts := byline_parts(line, pipe=i > 0)):
+        # Headline-shaped byline forms count only below the first line that is not metadata
+        # (the headline): above it, they are the headline.
+        seen = any(j not in meta_lines for j in range(i))
+        if short and (parts := byline_parts(line, pipe=seen)):
             meta_lines.add(i)
             if meta.byline is None:
                 meta.byline = parts[0]
@@ -488,10 +495,13 @@ def _numeric_date_line(line: str) -> NumericDate | None:
 
 def date_order(date: NumericDate, text: str, meta: Metadata | None = None) -> Order | None:
     """The order a numeric date is read in, from evidence only: its own digits, the other dates
-    written the same way in the file, a day-first separator (`.`), the outlet's locale."""
+    written the same way on the file's other header and date lines, a day-first separator
+    (`.`), the outlet's locale."""
     if date.own_order:
         return date.own_order
-    same = [d for d in numeric_dates(text) if d.shape == date.shape]
+    # Only dates on metadata lines (another page's header, a date line) speak for this one: a
+    # table or quote in the body may come from a source that writes dates the other way.
+    same = [d for d in numeric_dates(text) if d.shape == date.shape and _dated_line(text, d)]
     orders = {d.own_order for d in same} - {None}
     if len(orders) == 1:
         return orders.pop()
@@ -518,6 +528,14 @@ def _flagged_dateline_outlet(text: str, paragraphs: list[Paragraph]) -> str | No
             if raw:
                 return outlet_name(raw, text)
     return None
+
+
+def _dated_line(text: str, date: NumericDate) -> bool:
+    """True when the line holding `date` is an agency header or a date line."""
+    start = text.rfind("\n", 0, date.start) + 1
+    end = text.find("\n", date.end)
+    line = text[start : end if end >= 0 else len(text)]
+    return bool(header_stamp(line)) or _numeric_date_line(_wire_trim(line)) is not None
 
 
 _SIGN_OFF = frozenset({"Reuters", "AP", "AFP", "PA", "UPI", "dpa"})
