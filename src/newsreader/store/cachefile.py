@@ -42,7 +42,14 @@ _P_SENTS = _PARAGRAPH_FIELDS.index("sentences")
 
 
 # Libraries whose version changes what the loader produces (decoding, HTML extraction).
-_PARSING_LIBRARIES = ("charset-normalizer", "selectolax")
+_PARSING_LIBRARIES = (
+    "charset-normalizer",
+    "selectolax",
+    "trafilatura",
+    "htmldate",
+    "justext",
+    "lxml",
+)
 
 
 def _source_fingerprint() -> str:
@@ -56,8 +63,10 @@ def _source_fingerprint() -> str:
             h.update(f"{lib}={metadata.version(lib)}".encode())
     h.update(repr(tuple(f.name for f in fields(Sentence))).encode())
     pkg = Path(corpus_loader.__file__).resolve().parent
+    # Saved .html pages are extracted by sources/extract.py (trafilatura and its options).
+    extract = pkg.parent / "sources" / "extract.py"
     try:
-        for src in sorted(pkg.glob("*.py")):
+        for src in [*sorted(pkg.glob("*.py")), extract]:
             h.update(src.name.encode())
             h.update(src.read_bytes())
     except OSError:
