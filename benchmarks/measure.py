@@ -2,11 +2,12 @@
 
     python benchmarks/measure.py cold|warm|plain CORPUS_DIR OUT_JSON
 
-`cold`: open as the app does (empty caches: parse in workers, index while parsing) -> the index
-built again on its own, for reference -> typed-query latencies -> compare on the benchmark
-pairs -> related for the whole corpus; writes the paragraphs (for fzf) and the pairs (for
-text-matcher) beside OUT_JSON. `warm`: open again (corpus and search index from the caches).
-`plain`: `newsreader.corpus.load_corpus` alone (no cache, no worker processes), for reference.
+`cold`: open as the app does on a new library (parse in workers, rows and search index written
+to the library database) -> typed-query latencies -> compare on the benchmark pairs -> related
+for the whole corpus; writes the paragraphs (for fzf) and the pairs (for text-matcher) beside
+OUT_JSON. `warm`: open again (rows read from the library; search runs in the database).
+`plain`: `newsreader.corpus.load_corpus` alone (no library, no worker processes), for reference.
+run.py gives both phases the same `NEWSREADER_HOME`, so `warm` reopens the library `cold` made.
 Anything not built yet in newsreader is reported as {"error": "..."} and shows as n/a.
 """
 
@@ -69,34 +70,31 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def load(articles: Path, phase: str) -> object:
-    if phase == "plain":
-        from newsreader.corpus import load_corpus
+def load(articles: Path) -> object:
+    from newsreader.corpus import load_corpus
 
-        return load_corpus([articles])
-    from newsreader.store.cache import load_corpus_cached
-
-    return load_corpus_cached([articles])
+    return load_corpus([articles])
 
 
-def build_index(corpus: object) -> object:
-    from newsreader.search import SearchIndex
+class _Search:
+    def __init__(self, library: object) -> None:
+        self.library = library
 
-    return SearchIndex.build(corpus)
+    def search(self, query: str) -> object:
+        return self.library.search(query)
 
 
 def open_corpus(out: dict, articles: Path) -> tuple[object, object] | None:
-    """What the app does on open (`store.cache.load_corpus_and_index`), timed in two parts:
-    `load` until the corpus is complete (the list shows), `index` from then until search is
-    ready (a first open indexes while parsing; a reopen loads the saved index); then `save`,
-    writing the index for the next open (after search is usable, off the critical path)."""
-    from newsreader.store.cache import load_corpus_and_index, save_search_index
+    """What the app does on open (`tui.app.read_corpus_and_index`): the library view of the
+    folder (cold: parsed and written; warm: only stat'ed, rows read). Search needs nothing
+    more (it runs in the database), so `index` is ~0."""
+    from newsreader.tui.app import read_corpus_and_index
 
     gc.collect()
     t, c = time.perf_counter(), cpu_time()
     marks: list[tuple[float, float]] = []
     try:
-        corpus, index = load_corpus_and_index(
+        corpus, index = read_corpus_and_index(
             [articles], on_corpus=lambda _: marks.append((time.perf_counter(), cpu_time()))
         )
     except Exception as e:
@@ -106,8 +104,7 @@ def open_corpus(out: dict, articles: Path) -> tuple[object, object] | None:
     (t1, c1) = marks[0]
     out["load"] = {"s": t1 - t, "cpu": c1 - c, "rss_mb": rss_mb()}
     out["index"] = {"s": t2 - t1, "cpu": c2 - c1, "rss_mb": rss_mb()}
-    timed(out, "save_index", lambda: save_search_index(corpus, [articles], index))
-    return corpus, index
+    return corpus, _Search(index.library)
 
 
 def pairs_for(corpus_dir: Path, corpus: object) -> list[tuple[object, object]]:
@@ -206,16 +203,15 @@ def main() -> None:
     articles = corpus_dir / "articles"
     out: dict = {"phase": phase}
     t = time.perf_counter()
-    import newsreader.reuse
-    import newsreader.search
-    import newsreader.store.cache  # noqa: F401
+    import newsreader.library
+    import newsreader.reuse  # noqa: F401
 
     out["import_s"] = time.perf_counter() - t
-    from newsreader.store.cachefile import fingerprint
+    from newsreader.store.codec import fingerprint
 
     out["loader_fingerprint"] = fingerprint()
     if phase == "plain":
-        corpus = timed(out, "load", lambda: load(articles, phase))
+        corpus = timed(out, "load", lambda: load(articles))
         if corpus is not None:
             out["articles"] = len(corpus.articles)
         out["peak_rss_mb"] = peak_rss_mb()
@@ -228,9 +224,6 @@ def main() -> None:
     corpus, index = opened
     out["articles"] = len(corpus.articles)
     out["paragraphs"] = sum(len(a.paragraphs) for a in corpus.articles)
-    if phase == "cold":
-        # For reference: the index built on its own, after loading (one core, no overlap).
-        timed(out, "index_alone", lambda: build_index(corpus))
     if phase == "cold":
         if index is not None:
             guarded(out, "search", lambda: run_search(out, index))

@@ -150,18 +150,16 @@ def table(results: list[dict], paint: dict) -> str:
 
     row("articles (paragraphs)", lambda r: f"{_get(r, 'cold', 'articles')} "
         f"({_get(r, 'cold', 'paragraphs')})")  # fmt: skip
-    row("load_corpus, no cache, 1 process (s)", lambda r: secs(r, "plain", "load"))
-    row("cold: corpus loaded, list shows (s; indexing while parsing)", lambda r: secs(
+    row("load_corpus, no library, 1 process (s)", lambda r: secs(r, "plain", "load"))
+    row("cold: added to the library, list shows (s)", lambda r: secs(
         r, "cold", "load"))  # fmt: skip
     row("cold: search ready after that (s)", lambda r: secs(r, "cold", "index"))
     row("**cold: usable list = corpus + search index (s)**", lambda r: secs(
         r, "cold", "load", "index"))  # fmt: skip
-    row("cold: saving the search index, after (s)", lambda r: secs(r, "cold", "save_index"))
-    row("search index built alone, for reference (s)", lambda r: secs(r, "cold", "index_alone"))
-    row("**warm: reopen from cache (s)**", lambda r: secs(r, "warm", "load"))
+    row("**warm: reopen from the library (s)**", lambda r: secs(r, "warm", "load"))
     row("warm: imports + reopen, fresh process (s)", lambda r: _fmt(
         _sum(_get(r, "warm", "import_s"), _get(r, "warm", "load", "s"))))  # fmt: skip
-    row("**warm: reopen + search index from cache (s)**", lambda r: secs(
+    row("**warm: reopen + search ready (s)**", lambda r: secs(
         r, "warm", "load", "index"))  # fmt: skip
     row("search per keystroke p50 / p95 (ms)", lambda r: _pair(
         r, ("cold", "search", "p50"), ("cold", "search", "p95"), ms, 1))  # fmt: skip

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from textual.app import App
+from textual.selection import Selection
 from textual.widgets import Static
 
 from newsreader.corpus import Article, load_corpus
@@ -173,5 +174,26 @@ def test_swap_keeps_the_current_pair_aligned(seeds: list[Article]) -> None:
             assert rows_after[1] is not None and 0 <= rows_after[1] < b.size.height
             if rows_before[0] == rows_before[1]:
                 assert rows_after[0] == rows_after[1]
+
+    asyncio.run(run())
+
+
+def test_drag_select_in_a_pane_then_ctrl_c_copies_without_a_crash(seeds: list[Article]) -> None:
+    async def run() -> None:
+        app = CompareApp(seeds[1], seeds[2])
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await _ready(pilot)
+            pane = screen.pane_a
+            first = pane.get_selection(Selection(None, None))[0].splitlines()[pane.top_line]
+            await pilot.mouse_down(pane, offset=(2, 0))
+            await pilot.hover(pane, offset=(len(first), 0))
+            await pilot.mouse_up(pane, offset=(len(first), 0))
+            await pilot.pause()
+            selected = app.screen.get_selected_text()
+            assert selected is not None and len(selected.strip()) >= 5
+            assert selected.strip() in first
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.is_running and app.clipboard == selected
 
     asyncio.run(run())

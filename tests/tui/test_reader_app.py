@@ -156,7 +156,7 @@ async def test_a_loader_crash_leaves_the_app_running(tmp_path: Path, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(app_module, "read_corpus", broken)
+    monkeypatch.setattr(app_module, "read_corpus_and_index", broken)
     app = make_app([tmp_path])
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot, app)
@@ -216,7 +216,7 @@ async def test_mouse_and_tab(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         screen = app.main_screen
-        await pilot.click("#articles", offset=(5, 2))
+        await pilot.click("#articles", offset=(5, 6))  # rows are 3 lines: row 2
         await pilot.pause()
         assert screen.article_list.cursor == 2
         assert screen.text_view.article is screen.article_list.rows[2]

@@ -18,11 +18,12 @@ async def test_typing_narrows_the_results(tmp_path: Path) -> None:
     app = make_app([fruit_corpus(tmp_path / "c")])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        await pilot.press("slash", *"apple")
+        # "h" is being typed: it completes to any word starting with h (the long article's).
+        await pilot.press("slash", *"apple h")
         await settle(pilot, app)
         broad = result_titles(app)
         assert {"Apple harvest starts early", "Cherry festival returns"} <= broad
-        await pilot.press(*" harvest")
+        await pilot.press(*"arvest")
         await settle(pilot, app)
         narrow = result_titles(app)
         assert "Apple harvest starts early" in narrow and narrow < broad

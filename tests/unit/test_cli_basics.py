@@ -35,7 +35,17 @@ def test_list_json_shape_and_gold_flags(capsys: pytest.CaptureFixture[str]) -> N
     paths = [a["path"] for a in articles]
     assert paths == sorted(paths)
     for article in articles:
-        assert set(article) == {"path", "title", "outlet", "date", "byline", "kind", "paragraphs"}
+        assert set(article) == {
+            "id",
+            "path",
+            "title",
+            "outlet",
+            "date",
+            "byline",
+            "kind",
+            "paragraphs",
+            "missing",
+        }
         assert article["kind"] in {"news", "press_release"}
         for p in article["paragraphs"]:
             assert set(p) == {"start", "end", "boilerplate"}

@@ -97,3 +97,27 @@ def test_copied_sentences_outrank_a_shared_topic() -> None:
     top = RelatedIndex.build(c).related(c.articles[1], top=2)
     assert [r.article.path.name for r in top] == ["release", "topic"]
     assert top[0].shared_chars > 100 and top[1].shared_chars == 0
+
+
+def test_an_identical_text_ranks_first_among_look_alike_notices() -> None:
+    # Newswire repeats a notice with a line added (a correction, a contact): with tf-idf and
+    # shared shingles those look-alikes score 1.0 when rounded, like the true duplicate, which
+    # must still come first even when the look-alikes are closer in date.
+    body = (
+        "Acme Industrial Holdings Corp said its board of directors declared a regular quarterly "
+        "cash dividend on its common stock payable to shareholders of record, unchanged from "
+        "the prior quarter, and said the company expects earnings for the full fiscal year to "
+        "be in line with the estimates it gave investors at its annual meeting in Chicago last "
+        "month, citing steady demand for industrial fasteners, valves and pumping equipment "
+        "across its North American and European markets."
+    )
+    extras = ["Reuter.", "Corrected.", "Repeats.", "Adds contact.", "Updated.", "Moved."]
+    texts = [("original", body, "1987-03-10")]
+    texts += [(f"near{i}", f"{body} {x}", f"1987-03-{11 + i}") for i, x in enumerate(extras)]
+    texts.append(("copy", body, "1986-01-01"))
+    texts += [(f"f{k}", f"Rain and wind item {k} in the hills, w{k}.", None) for k in range(60)]
+    c = corpus(*texts)
+    index = RelatedIndex.build(c)
+    original, copy = c.articles[0], c.articles[len(extras) + 1]
+    assert index.related(original, top=5)[0].article is copy
+    assert index.related(copy, top=5)[0].article is original

@@ -22,7 +22,7 @@ def test_json_shape_best_first(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["search", "storm coast", str(tmp_path), "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)["hits"]
     assert hits and all(
-        set(h) == {"path", "title", "score", "start", "end", "snippet"} for h in hits
+        set(h) == {"id", "path", "title", "score", "start", "end", "snippet"} for h in hits
     )
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
     text = Path(hits[0]["path"]).read_text(encoding="utf-8")

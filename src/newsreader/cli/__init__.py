@@ -9,18 +9,33 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
 
 from newsreader import __version__
-from newsreader.cli import compare_cmd, config_cmd, list_cmd, related_cmd, search_cmd, story_cmd
+from newsreader.cli import (
+    add_cmd,
+    compare_cmd,
+    config_cmd,
+    list_cmd,
+    related_cmd,
+    search_cmd,
+    show_cmd,
+    story_cmd,
+)
 from newsreader.cli.common import CliError, fail
 
-COMMANDS = {
+COMMANDS: dict[str, Any] = {  # modules, or namespaces of the same two functions
     "list": list_cmd,
     "search": search_cmd,
     "compare": compare_cmd,
     "related": related_cmd,
     "config": config_cmd,
     "story": story_cmd,
+    "show": show_cmd,
+    "add": add_cmd,
+    "remove": SimpleNamespace(add_parser=add_cmd.add_remove_parser, run=add_cmd.run_remove),
+    "sources": SimpleNamespace(add_parser=add_cmd.add_sources_parser, run=add_cmd.run_sources),
 }
 
 

@@ -6,14 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.corpus import Corpus
-from newsreader.paths import seeds_dir
 
 if TYPE_CHECKING:
-    from newsreader.search import SearchIndex
+    from newsreader.library import Library, StoredArticle
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -36,32 +36,88 @@ def add_json_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
+def open_library() -> Library:
+    """The user's library (created on first use, with the seeds added once)."""
+    from newsreader.library import Library, LibraryError
+
+    try:
+        library = Library()
+    except LibraryError as e:
+        raise CliError(str(e)) from None
+    for warning in library.warnings:
+        print(f"newsreader: {warning}", file=sys.stderr)
+    return library
+
+
+@dataclass
+class View:
+    """What a command works on: the library, and the articles it was asked about (the whole
+    library when no PATH was given; else the articles under those paths, ingested on the way)."""
+
+    library: Library
+    corpus: Corpus
+    ids: list[int] | None  # None: the whole library
+
+
+def load_view(paths: Sequence[str], *, progress: bool = False) -> View:
+    """Open the library and the view PATHs name; report skipped files on stderr; fail if the
+    view is empty. New or changed files are parsed and stored; unchanged ones are not read."""
+    from newsreader.library import LibraryError
+
+    library = open_library()
+    try:
+        if not paths:
+            library.ensure_seeded()
+            view = View(library, library.corpus(name="library"), None)
+        else:
+            report = library.add_paths([Path(p) for p in paths])
+            for skipped in report.skipped:
+                print(f"newsreader: {skipped}", file=sys.stderr)
+            view = View(
+                library, library.corpus(report.article_ids, name="view"), report.article_ids
+            )
+    except LibraryError as e:
+        raise CliError(str(e)) from None
+    if not view.corpus.articles:
+        raise CliError(
+            "no articles could be loaded from the given paths"
+            if paths
+            else "the library is empty: add folders with `newsreader add PATH`"
+        )
+    return view
+
+
 def load_paths(paths: Sequence[str]) -> Corpus:
-    """Load PATHs (or the seeds), report each skipped file on stderr, fail if nothing loaded.
-
-    Through the on-disk cache the TUI uses too: a second command on the same folder parses
-    only files that changed (same corpus as `load_corpus`; a broken cache is just rebuilt).
-    """
-    from newsreader.store.cache import load_corpus_cached
-
-    corpus = load_corpus_cached(_targets(paths))
-    for skipped in corpus.skipped:
-        print(f"newsreader: {skipped}", file=sys.stderr)
-    if not corpus.articles:
-        raise CliError("no articles could be loaded from the given paths")
-    return corpus
+    """The articles of `load_view(paths)`: the library, or the given files and folders."""
+    return load_view(paths).corpus
 
 
-def _targets(paths: Sequence[str]) -> list[Path]:
-    return [Path(p) for p in paths] if paths else [seeds_dir()]
+def article_ref(
+    library: Library, ref: str, within: Sequence[StoredArticle] | None = None
+) -> StoredArticle:
+    """An article named on the command line: a file (added to the library on the way), or an
+    id, path, or unique start of a title or file name already in the library."""
+    from newsreader.library import LibraryError
 
-
-def search_index(corpus: Corpus, paths: Sequence[str]) -> SearchIndex:
-    """The search index of `corpus` (from `load_paths(paths)`), from the on-disk cache when it
-    is current, else built and saved for the next command."""
-    from newsreader.store.cache import load_search_index_cached
-
-    return load_search_index_cached(corpus, _targets(paths))
+    try:
+        if "://" not in ref and Path(ref).expanduser().exists():
+            report = library.add_paths([Path(ref)])
+            if report.skipped and not report.article_ids:
+                raise CliError(f"cannot read {ref}: {report.skipped[0].reason}")
+            if len(report.article_ids) != 1:
+                raise CliError(f"{ref} holds {len(report.article_ids)} articles; name one file")
+            found = library.article(report.article_ids[0])
+            if found is not None:
+                return found
+        return library.resolve(ref, within)
+    except KeyError as e:
+        if "://" not in ref and ("/" in ref or Path(ref).suffix):
+            raise CliError(
+                f"cannot read {ref}: no such file, and no such article in the library"
+            ) from None
+        raise CliError(str(e.args[0])) from None
+    except LibraryError as e:
+        raise CliError(str(e)) from None
 
 
 def print_json(data: object) -> None:

@@ -10,8 +10,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from newsreader.cli.common import fail, print_json
-from newsreader.corpus import Article, ArticleError, load_article
+from newsreader.cli.common import article_ref, fail, open_library, print_json
+from newsreader.corpus import Article
 from newsreader.provenance import export_html, export_markdown
 from newsreader.reuse import Comparison, Passage, compare_articles
 from newsreader.text import clean_for_display
@@ -25,8 +25,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "compare",
         help="show the passages two articles share: verbatim, near (lightly edited), paraphrase",
     )
-    parser.add_argument("a", metavar="A", help="first article file")
-    parser.add_argument("b", metavar="B", help="second article file")
+    parser.add_argument(
+        "a",
+        metavar="A",
+        help="first article: a file, or an id, path or title start from the library",
+    )
+    parser.add_argument("b", metavar="B", help="second article (the same forms)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
         "--html", metavar="FILE", help="also write a self-contained, citable HTML record to FILE"
@@ -35,13 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    articles = []
-    for path in (args.a, args.b):
-        try:
-            articles.append(load_article(Path(path)))
-        except ArticleError as e:
-            return fail(f"cannot read {path}: {e}")
-    comparison = compare_articles(*articles)
+    library = open_library()
+    a, b = (article_ref(library, ref) for ref in (args.a, args.b))
+    comparison = compare_articles(a, b)
     for target, export in ((args.html, export_html), (args.markdown, export_markdown)):
         if target is None:
             continue

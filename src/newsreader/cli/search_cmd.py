@@ -9,13 +9,15 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.cli.common import (
+    CliError,
     add_json_argument,
     add_paths_argument,
     fail,
-    load_paths,
+    load_view,
+    open_library,
     print_json,
-    search_index,
 )
+from newsreader.library import LibraryError
 from newsreader.search import Hit
 from newsreader.text import clean_for_display
 
@@ -40,10 +42,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.limit < 0:
         return fail("--limit must be 0 or more")
-    corpus = load_paths(args.paths)
-    hits = search_index(corpus, args.paths).search(args.query, limit=args.limit)
+    if args.paths:
+        view = load_view(args.paths)
+        library, within = view.library, view.ids
+    else:  # the whole library: no need to list its articles first
+        library, within = open_library(), None
+        library.ensure_seeded()
+    try:
+        hits = library.hits(args.query, limit=args.limit, within=within)
+    except LibraryError as e:
+        raise CliError(str(e)) from None
     if args.json:
-        print_json({"hits": [h.to_json() for h in hits]})
+        print_json(
+            {"hits": [h.to_json() | {"id": getattr(h.article, "article_id", None)} for h in hits]}
+        )
         return 0
     console = Console()
     if not hits:

@@ -109,13 +109,17 @@ def _story_json(story: Story, facts: dict) -> dict:
 
 def _matrix(console: Console, as_json: bool, stories: list[Story], source: Article | None) -> int:
     if source is None:
-        sources = [(s.origin.article, s) for s in stories]
+        sources: list[tuple[Article, Story | None]] = [(s.origin.article, s) for s in stories]
     else:
         sources = [(source, story_of(stories, source))]
     matrices = []
     for src, story in sources:
-        others = [] if story is None else [a for a in story.articles if a is not src]
-        matrices.append(release_matrix(src, [story.comparison(src, o) for o in others]))
+        comparisons = (
+            []
+            if story is None
+            else [story.comparison(src, o) for o in story.articles if o is not src]
+        )
+        matrices.append(release_matrix(src, comparisons))
     if as_json:
         print_json({"matrices": [m.to_json() for m in matrices]})
         return 0

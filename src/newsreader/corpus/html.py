@@ -112,7 +112,8 @@ def _decompose_outermost(nodes: list[LexborNode]) -> None:
 def _protected(tree: LexborHTMLParser) -> set[int]:
     """mem_ids of the headline and article containers and all their ancestors."""
     keep: set[int] = set()
-    for node in tree.css("h1, article, main"):
+    for found in tree.css("h1, article, main"):
+        node: LexborNode | None = found
         while node is not None and node.mem_id not in keep:
             keep.add(node.mem_id)
             node = node.parent

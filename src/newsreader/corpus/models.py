@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["press_release", "news"]
 
@@ -33,7 +33,7 @@ class Paragraph:
     boilerplate: bool = False
     sentences: tuple[Sentence, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "boilerplate": self.boilerplate}
 
 
@@ -82,7 +82,7 @@ class Article:
                 return p
         return None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
             "title": self.title,

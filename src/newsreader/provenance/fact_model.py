@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from newsreader.provenance import mentions as m
 from newsreader.reuse import Comparison
@@ -28,7 +30,7 @@ class FactChange:
         b = self.b_text or "—"
         return f"{self.kind}: {a} → {b}"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "a_start": self.a_start,
@@ -66,7 +68,9 @@ def phrase(text: str, q: m.Quantity, keep: frozenset[str]) -> tuple[int, int]:
     return q.start, end
 
 
-def number_pairs(qa: list[m.Quantity], qb: list[m.Quantity]):
+def number_pairs(
+    qa: list[m.Quantity], qb: list[m.Quantity]
+) -> Iterator[tuple[m.Quantity, m.Quantity]]:
     """(source quantity, copy quantity) pairs counting the same thing with other values.
 
     A copy's number that the source also has (same value, same counted words) is no change,

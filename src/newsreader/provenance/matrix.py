@@ -10,6 +10,7 @@ compare view's gutter, so the two views never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from newsreader.corpus import Article
 from newsreader.provenance.spans import clip, total
@@ -26,7 +27,7 @@ class Cell:
     mark: str  # copied | edited | rewritten | left out
     share: float  # 0..1 of the paragraph covered by passages with this article
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"mark": self.mark, "share": round(self.share, 3)}
 
 
@@ -45,7 +46,7 @@ class Column:
     def taken_pct(self) -> float:
         return self.comparison.a_reused_pct
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         a = self.article
         return {
             "path": str(a.path.resolve()),
@@ -69,7 +70,7 @@ class Row:
     def taken_by(self) -> int:
         return sum(c.mark != LEFT_OUT for c in self.cells)
 
-    def to_json(self, source: Article) -> dict:
+    def to_json(self, source: Article) -> dict[str, Any]:
         snippet = " ".join(source.text[self.start : self.end].split())
         return {
             "start": self.start,
@@ -86,7 +87,7 @@ class Matrix:
     columns: list[Column]
     rows: list[Row]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "source": {
                 "path": str(self.source.path.resolve()),

@@ -102,7 +102,7 @@ class Quantity:
         return abs(self.value - other.value) <= 1e-6 * max(1.0, abs(self.value))
 
 
-def _value(m: re.Match) -> tuple[float, bool, bool] | None:
+def _value(m: re.Match[str]) -> tuple[float, bool, bool] | None:
     if m.group("digits"):
         raw = m.group("digits").replace(",", "")
         value = float(raw)

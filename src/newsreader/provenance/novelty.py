@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsreader.corpus import Article
 from newsreader.provenance import mentions
 from newsreader.provenance.spans import Span, clip, merge, subtract, total
 from newsreader.reuse import Comparison
+from newsreader.reuse.models import Side
 
 MIN_NEW_WORDS = 4  # shorter uncovered bits (a stray "said", punctuation) are not "new" content
 _QUOTE = re.compile(r"[\"“”„«»]")
@@ -33,7 +35,7 @@ class Segment:
     passage_kinds: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # new: quote, figures, paragraph
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "start": self.start,
@@ -76,7 +78,7 @@ class Novelty:
                 groups.append([seg])
         return groups
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path.resolve()),
             "sources": [str(a.path.resolve()) for a in self.sources],
@@ -102,7 +104,7 @@ def whats_new(article: Article, comparisons: list[Comparison]) -> Novelty:
     covered_by: list[tuple[Span, str, str]] = []  # (span in article, source path, kind)
     sources = []
     for c in comparisons:
-        side = "a" if c.a is article else "b" if c.b is article else None
+        side: Side | None = "a" if c.a is article else "b" if c.b is article else None
         if side is None:
             continue
         other = c.b if side == "a" else c.a

@@ -12,6 +12,7 @@ Three kinds of evidence, added into one score per article:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsreader.corpus import Article
 from newsreader.provenance.clusters import ComparisonCache, shares_text
@@ -36,7 +37,7 @@ class Candidate:
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path.resolve()),
             "score": round(self.score, 3),
@@ -60,7 +61,7 @@ class Origin:
             return True
         return self.score - self.candidates[1].score >= 0.75
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path.resolve()),
             "score": round(self.score, 3),
@@ -127,9 +128,9 @@ def guess_origin(members: list[Article], cache: ComparisonCache) -> Origin:
                 c.reasons.append(
                     "the articles sharing its text are made of it more than it is of theirs"
                 )
-        for x, share in _explains(members, cache).items():
+        for key, share in _explains(members, cache).items():
             if share > 0:
-                c = cands[x]
+                c = cands[key]
                 c.score += EXPLAINS_WEIGHT * share
                 c.reasons.append(
                     f"{round(100 * share)}% of what the other articles share with each "

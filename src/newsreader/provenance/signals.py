@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from newsreader.corpus import Article
 
@@ -44,7 +45,7 @@ class Signal:
     start: int = 0
     end: int = 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "reason": self.reason,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from newsreader.corpus import Article, Corpus
 from newsreader.provenance.clusters import ComparisonCache, StoryGraph, build_graph
@@ -31,7 +32,7 @@ class Member:
         """Share of the origin's text this article took (100 for the origin itself)."""
         return 100.0 if self.comparison is None else self.comparison.a_reused_pct
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         a = self.article
         return {
             "path": str(a.path.resolve()),
@@ -65,7 +66,7 @@ class Story:
         """The comparison of two members, `a` as side a (computed once)."""
         return self.cache.get(a, b)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "count": len(self.members),
             "origin": self.origin.to_json(),

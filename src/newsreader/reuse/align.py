@@ -118,7 +118,9 @@ def find_runs(a: list[str], b: list[str], k: int = SHINGLE) -> list[Run]:
     return out
 
 
-def chain_runs(runs: list[Run], *, gap: int = MAX_GAP, cancel=None) -> list[Chain]:
+def chain_runs(
+    runs: list[Run], *, gap: int = MAX_GAP, cancel: threading.Event | None = None
+) -> list[Chain]:
     """Chain runs in one pass over a's order: each run extends the open chain it continues
     with the smallest gap (a few words on each side), or opens a new one."""
     runs = sorted(runs, key=lambda r: (r.i, r.j))
@@ -127,7 +129,7 @@ def chain_runs(runs: list[Run], *, gap: int = MAX_GAP, cancel=None) -> list[Chai
     for count, r in enumerate(runs):
         if count % 1024 == 0:
             check(cancel)
-        still = []
+        still: list[Chain] = []
         for c in active:
             (still if c.a_end >= r.i - gap else done).append(c)
         active = still

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 from newsreader.corpus import Article, ArticleError, parse_text
 from newsreader.reuse import align, paraphrase
 from newsreader.reuse.models import Comparison, Passage
 from newsreader.reuse.passages import (
     MIN_LOWER_CONTENT,
+    TokOp,
     chain_ops,
     covers_half_sentences,
     covers_whole_sentences,
@@ -80,7 +82,7 @@ def _copied_passages(
         # claim the stretched edges, so the next chain cannot stretch over the same words
         used_a[ops[0][1] : ops[-1][2]] = b"\x01" * (ops[-1][2] - ops[0][1])
         used_b[ops[0][3] : ops[-1][4]] = b"\x01" * (ops[-1][4] - ops[0][3])
-        merged: list[tuple[str, list]] = []
+        merged: list[tuple[str, list[TokOp]]] = []
         joinable = False
         for piece in split_pieces(ops, ta, tb):
             if all(op[0] != "equal" for op in piece):
@@ -125,7 +127,7 @@ def reused_pct(article: Article, spans: list[tuple[int, int]]) -> float:
     return round(min(100.0, 100.0 * covered / total), 1)
 
 
-def compare_texts(a: str, b: str) -> dict:
+def compare_texts(a: str, b: str) -> dict[str, Any]:
     """Compare two plain strings (any length, even one sentence each): the CLI JSON shape
     without the "a"/"b" article headers."""
     result = compare_articles(_article(a, "a"), _article(b, "b")).to_json()

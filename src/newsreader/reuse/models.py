@@ -6,7 +6,7 @@ All offsets are character offsets into `Article.text` of side a or side b.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from newsreader.corpus import Article
 from newsreader.reuse.lexicon import is_content, stem
@@ -33,7 +33,7 @@ class DiffOp:
     b_start: int
     b_end: int
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "op": self.op,
             "a_start": self.a_start,
@@ -62,7 +62,7 @@ class Passage:
     def span(self, side: Side) -> tuple[int, int]:
         return (self.a_start, self.a_end) if side == "a" else (self.b_start, self.b_end)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "a_start": self.a_start,
             "a_end": self.a_end,
@@ -86,7 +86,7 @@ class Passage:
 
     def changes(self, comparison: Comparison) -> list[tuple[str, str, str]]:
         """The edits as (op, words in a, words in b), in order; equal runs left out."""
-        out = []
+        out: list[tuple[str, str, str]] = []
         for d in self.diff:
             if d.op == "equal":
                 continue
@@ -145,7 +145,7 @@ class Comparison:
     b_reused_pct: float
     passages: list[Passage] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "a": {"path": str(self.a.path), "title": self.a.title},
             "b": {"path": str(self.b.path), "title": self.b.title},

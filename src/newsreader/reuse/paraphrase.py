@@ -283,7 +283,7 @@ def _passage(x: _Unit, y: _Unit, ta: list[Token], tb: list[Token], score: float)
     for name, i0, i1, j0, j1 in sm.get_opcodes():
         a_span = (xa[i0].start, xa[i1 - 1].end) if i1 > i0 else _gap(xa, i0, x.start)
         b_span = (yb[j0].start, yb[j1 - 1].end) if j1 > j0 else _gap(yb, j0, y.start)
-        diff.append(DiffOp(name, *a_span, *b_span))  # type: ignore[arg-type]
+        diff.append(DiffOp(name, *a_span, *b_span))
     return Passage(x.start, x.end, y.start, y.end, "paraphrase", round(score, 3), tuple(diff))
 
 

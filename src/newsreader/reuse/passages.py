@@ -92,7 +92,9 @@ def gap_ops(ta: list[Token], tb: list[Token], a0: int, a1: int, b0: int, b1: int
     return ops
 
 
-def extend_edges(ops: list[TokOp], ta: list[Token], tb: list[Token], used_a, used_b) -> None:
+def extend_edges(
+    ops: list[TokOp], ta: list[Token], tb: list[Token], used_a: bytearray, used_b: bytearray
+) -> None:
     """Let a chain reach its sentences' edges when only a few words differ there
     (`the UN is calling` ~ `The United Nations is calling`), or when a longer remainder still
     shares words (`VooV Meeting, the ..., was made available` ~ `VooV Meeting is available`)."""
@@ -124,7 +126,7 @@ def _shares_words(ops: list[TokOp], ta: list[Token]) -> bool:
     return meaningful and len(equal) * 3 >= shorter
 
 
-def _back_to_sentence_start(toks: list[Token], i: int, used, limit: int) -> int | None:
+def _back_to_sentence_start(toks: list[Token], i: int, used: bytearray, limit: int) -> int | None:
     """Where the clause holding word i starts, if within `limit` unclaimed words."""
     k = i
     while not toks[k].clause and i - k < limit and not used[k - 1]:
@@ -132,7 +134,7 @@ def _back_to_sentence_start(toks: list[Token], i: int, used, limit: int) -> int 
     return k if toks[k].clause else None
 
 
-def _on_to_sentence_end(toks: list[Token], i: int, used, limit: int) -> int | None:
+def _on_to_sentence_end(toks: list[Token], i: int, used: bytearray, limit: int) -> int | None:
     """Where the clause holding word i-1 ends, if within `limit` unclaimed words."""
     k = i
     while k < len(toks) and not toks[k].clause and k - i < limit and not used[k]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import repeat
 from operator import mul
+from typing import Any
 
 from newsreader.corpus import Article, Corpus
 from newsreader.reuse.align import check
@@ -50,7 +51,7 @@ class Relation:
     score: float  # 0..1
     shared_chars: int  # estimated characters of this article's text found in the other
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path),
             "score": round(self.score, 3),
@@ -84,12 +85,18 @@ class RelatedIndex:
 
     def __init__(self, corpus: Corpus) -> None:
         self.articles = list(corpus.articles)
-        self.terms: list[array] = []  # per article: term ids, ascending
-        self.weights: list[array] = []  # per article: normalised tf-idf weights
+        self.terms: list[array[int]] = []  # per article: term ids, ascending
+        self.weights: list[array[float]] = []  # per article: normalised tf-idf weights
         self.shingles: list[frozenset[int]] = []
         self.chars: list[int] = []
         self.postings: dict[int, list[int]] = defaultdict(list)
         self.position = {id(a): n for n, a in enumerate(self.articles)}
+        # Articles with the very same text: always each other's first candidates. Among short
+        # look-alike notices every score rounds to 1.0 and the duplicate could fall out of the
+        # shortlist or lose the date tie-break.
+        self.same_text: dict[str, list[int]] = defaultdict(list)
+        for n, a in enumerate(self.articles):
+            self.same_text[a.content_hash].append(n)
 
     @classmethod
     def build(
@@ -101,8 +108,8 @@ class RelatedIndex:
     ) -> RelatedIndex:
         index = cls(corpus)
         vocab = _Vocab()
-        counts: list[Counter] = []
-        df: Counter = Counter()
+        counts: list[Counter[int]] = []
+        df: Counter[int] = Counter()
         total = len(index.articles)
         for n, article in enumerate(index.articles):
             if n % 256 == 0:
@@ -145,7 +152,11 @@ class RelatedIndex:
             for m in postings[t]:
                 acc[m] += w
         acc.pop(n, None)
-        candidates = heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
+        twins = [m for m in self.same_text[self.articles[n].content_hash] if m != n]
+        for m in twins:
+            acc.pop(m, None)
+        candidates = twins + heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
+        identical = set(twins)
         weight_of = dict(zip(terms, weights, strict=True)).get
         results = []
         for m in candidates:
@@ -163,14 +174,21 @@ class RelatedIndex:
             own = shared / len(self.shingles[n]) if self.shingles[n] else 0.0
             results.append(Relation(self.articles[m], score, round(own * self.chars[n])))
         here = _day(article.date)
-        results.sort(key=lambda r: (-round(r.score, 2), _date_distance(here, r.article.date)))
+        order = {id(self.articles[m]): m in identical for m in candidates}
+        results.sort(
+            key=lambda r: (
+                not order[id(r.article)],
+                -round(r.score, 2),
+                _date_distance(here, r.article.date),
+            )
+        )
         return results[:top]
 
 
-def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter, frozenset[int], int]:
+def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter[int], frozenset[int], int]:
     """Term counts, sampled shingle hashes and body length of one article (boilerplate out)."""
     cache = vocab.cache
-    hits = []
+    hits: list[tuple[str, int, bool]] = []
     chars = 0
     body = [p for p in article.paragraphs if not p.boilerplate] or article.paragraphs
     for p in body:

@@ -26,7 +26,7 @@ PHRASE_SCAN = 3000
 def candidate_docs(
     plan: list[dict[int, float]],
     postings: list[list[int]],
-    doc_ids: Sequence[array],
+    doc_ids: Sequence[array[int]],
     doc_freq: list[int],
     *,
     budget: int,
@@ -68,7 +68,7 @@ def candidate_docs(
 def _phrase_first(
     docs: list[int],
     plan: list[dict[int, float]],
-    doc_ids: Sequence[array],
+    doc_ids: Sequence[array[int]],
     doc_freq: list[int],
     budget: int,
     want: int,
@@ -90,7 +90,7 @@ def _phrase_first(
 def _with_phrase(
     docs: list[int],
     plan: list[dict[int, float]],
-    doc_ids: Sequence[array],
+    doc_ids: Sequence[array[int]],
     doc_freq: list[int],
     want: int,
     cancel: threading.Event | None,
@@ -123,7 +123,7 @@ def _with_phrase(
 
 
 def _has_pair(
-    ids: array, haystack: bytes, patterns: list[bytes], others: set[int], step: int
+    ids: array[int], haystack: bytes, patterns: list[bytes], others: set[int], step: int
 ) -> bool:
     last = len(ids) - 1
     for pattern in patterns:

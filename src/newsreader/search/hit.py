@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from newsreader.corpus.models import Article
 from newsreader.text import clean_for_display
+
+if TYPE_CHECKING:  # the library's search needs only make_snippet, not the corpus models
+    from newsreader.corpus.models import Article
 
 SNIPPET_WIDTH = 120
 _SPACE = re.compile(r"\s+")
@@ -31,7 +34,7 @@ class Hit:
     snippet: str
     snippet_highlights: tuple[tuple[int, int], ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": str(self.article.path),
             "title": self.article.display_title,

@@ -111,22 +111,6 @@ class SearchIndex:
         self.complete = True
         return self
 
-    def dumps(self) -> bytes:
-        """The index as bytes for an on-disk cache (the articles are not included)."""
-        from newsreader.search.persist import dump
-
-        return dump(self)
-
-    @classmethod
-    def loads(cls, corpus: Corpus | Iterable[Article], data: bytes | memoryview) -> SearchIndex:
-        """The index `dumps()` saved, for the same articles; ValueError if it does not fit."""
-        from newsreader.search.persist import load
-
-        index = cls(list(corpus.articles if isinstance(corpus, Corpus) else corpus))
-        with _no_gc():
-            load(index, data)
-        return index
-
     # -- querying ---------------------------------------------------------------------------
 
     def _plan(self, query: str) -> list[dict[int, float]]:
@@ -240,8 +224,8 @@ class SearchIndex:
 class _Doc(NamedTuple):
     """One article as the index sees it: word ids and start offsets, text then metadata."""
 
-    ids: array  # vocabulary ids; _GAP zeros; ids of the metadata line
-    starts: array  # start offset of each word (in the text, then in `meta`)
+    ids: array[int]  # vocabulary ids; _GAP zeros; ids of the metadata line
+    starts: array[int]  # start offset of each word (in the text, then in `meta`)
     meta_from: int  # index of the first metadata word
     meta: str
 

@@ -24,12 +24,27 @@ _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
 _LETTERS = rf"(?:[^\W_{_CJK}]|[{_MARKS}])+"
 WORD_PATTERN = rf"[{_CJK}]|{_LETTERS}(?:[{_INVISIBLE}]+{_LETTERS})*"
-_SPLIT = re.compile(f"({WORD_PATTERN})")
-_WORD = re.compile(WORD_PATTERN)
 # Twice as fast; right whenever the text has no CJK and no combining marks (most news).
 _SPLIT_FAST = re.compile(r"([^\W_]+)")
+_WORD_FAST = re.compile(r"[^\W_]+")
 _NEEDS_FULL = re.compile(f"[{_CJK}{_MARKS}{_INVISIBLE}]")
 _STRIP_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+# The full patterns take ~30 ms each to compile (Unicode classes): only when text needs them,
+# so a one-shot `newsreader search` with a plain query never pays for them.
+@lru_cache(maxsize=1)
+def _full_split() -> re.Pattern[str]:
+    return re.compile(f"({WORD_PATTERN})")
+
+
+@lru_cache(maxsize=1)
+def _full_word() -> re.Pattern[str]:
+    return re.compile(WORD_PATTERN)
+
+
+def _word_pattern(text: str) -> re.Pattern[str]:
+    return _full_word() if _NEEDS_FULL.search(text) else _WORD_FAST
 
 
 def lower_same_length(text: str) -> str:
@@ -60,7 +75,7 @@ def split_words(text: str) -> tuple[list[str], list[int]]:
 
     The end of word i is `starts[i] + len(words[i])` (lower-casing kept lengths).
     """
-    splitter = _SPLIT if _NEEDS_FULL.search(text) else _SPLIT_FAST
+    splitter = _full_split() if _NEEDS_FULL.search(text) else _SPLIT_FAST
     parts = splitter.split(lower_same_length(text))
     words = parts[1::2]
     # parts alternate separator, word, separator, ...; the running length at each
@@ -71,9 +86,9 @@ def split_words(text: str) -> tuple[list[str], list[int]]:
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every word in `text` (slow path: for queries and small strings)."""
-    return [m.span() for m in _WORD.finditer(text)]
+    return [m.span() for m in _word_pattern(text).finditer(text)]
 
 
 def query_words(query: str) -> list[str]:
     """The folded words of a query, in order; empty when it has no letters or digits."""
-    return [fold_word(w) for w in _WORD.findall(lower_same_length(query))]
+    return [fold_word(w) for w in _word_pattern(query).findall(lower_same_length(query))]

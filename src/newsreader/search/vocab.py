@@ -12,8 +12,6 @@ from collections import defaultdict
 from heapq import nlargest
 from itertools import count
 
-from rapidfuzz import fuzz, process
-
 from newsreader.search.tokens import fold_word
 
 # Scores of a vocabulary word answering a query word, on 0..1. Exact words outrank prefix
@@ -84,6 +82,8 @@ class Vocabulary:
         return found
 
     def _lookup(self, word: str, prefix: bool) -> dict[int, float]:
+        from rapidfuzz import fuzz, process  # ~40 ms to import: only once a query needs it
+
         scored: dict[str, float] = {}
         if prefix and len(word) >= MIN_FUZZY_PREFIX_LEN:
             for variant in _one_edit_prefixes(word):

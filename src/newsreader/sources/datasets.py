@@ -45,7 +45,7 @@ def is_dataset(path: Path) -> bool:
 
 def _open(path: Path) -> IO[str]:
     gz = path.name.lower().endswith(".gz")
-    raw: IO[bytes] = gzip.open(path, "rb") if gz else path.open("rb")  # noqa: SIM115
+    raw = gzip.open(path, "rb") if gz else path.open("rb")  # noqa: SIM115
     # utf-8-sig: spreadsheet exports start with a BOM. Bad bytes are replaced, not fatal: one
     # broken row must not end a million-row import (the text keeps a visible U+FFFD).
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")

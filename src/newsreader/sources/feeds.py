@@ -88,7 +88,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, url: str = ""
         raise FeedError("empty response (no feed)")
     if "json" in media or content.lstrip()[:1] == b"{":
         return _parse_json_feed(content, url)
-    import feedparser  # 0.1 s to import: only `fetch` and imports need it
+    import feedparser  # type: ignore[import-untyped]  # 0.1 s to import: only fetches need it
 
     headers = {"content-type": content_type} if content_type else {}
     d = feedparser.parse(content, response_headers=headers, sanitize_html=False)
@@ -187,12 +187,10 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
         if not isinstance(item, dict):
             skipped += 1
             continue
-        link = item.get("url") if isinstance(item.get("url"), str) else None
+        link = _str(item.get("url")) or None
         guid = str(item["id"]) if item.get("id") is not None else None
-        html = item.get("content_html") if isinstance(item.get("content_html"), str) else ""
-        plain = item.get("content_text") if isinstance(item.get("content_text"), str) else ""
-        summary = item.get("summary") if isinstance(item.get("summary"), str) else ""
-        text = max((fragment_text(html), fragment_text(plain), fragment_text(summary)), key=len)
+        fields = ("content_html", "content_text", "summary")
+        text = max((fragment_text(_str(item.get(f))) for f in fields), key=len)
         title = _clean(item.get("title"))
         if not (link or guid or title or text):
             skipped += 1
@@ -212,11 +210,15 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
     return ParsedFeed(_clean(data.get("title")), tuple(entries), "json1", warnings)
 
 
-def _json_author(obj: dict) -> str | None:
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_author(obj: dict[str, Any]) -> str | None:
     authors = obj.get("authors")
     if isinstance(authors, list):
-        names = [a.get("name") for a in authors if isinstance(a, dict)]
-        names = [n for n in names if isinstance(n, str) and n.strip()]
+        names = [_str(a.get("name")).strip() for a in authors if isinstance(a, dict)]
+        names = [n for n in names if n]
         if names:
             return ", ".join(names)
     author = obj.get("author")
@@ -418,13 +420,13 @@ def iter_fetch_feeds(
 
         # Enough threads to keep the extraction processes fed while others wait on the network.
         threads = max(workers, 2 * (nproc if procs is not None else 1))
-        for done_pages, ((job, entry), out) in enumerate(
+        for done_pages, ((job, entry), page_out) in enumerate(
             run_pool(tasks, one_page, workers=threads, cancel=cancel), 1
         ):
             if progress is not None:
                 progress("pages", done_pages, len(tasks))
-            if isinstance(out, IncomingDocument):
-                job.docs.append(out)
+            if isinstance(page_out, IncomingDocument):
+                job.docs.append(page_out)
             else:
                 job.fallbacks += 1
                 doc = summary_document(entry, job.feed_title)

@@ -192,7 +192,7 @@ def _next_hop(url: str, resp: httpx.Response, seen: set[str]) -> str:
     location = resp.headers.get("location")
     if not location:
         raise FetchError(f"HTTP {resp.status_code} redirect without a Location")
-    target = urljoin(url, location.strip())
+    target = urljoin(url, str(location).strip())
     if urlsplit(target).scheme not in ("http", "https"):
         raise FetchError(f"redirect to a non-http URL refused: {target}")
     if target in seen:

@@ -2,7 +2,7 @@
 
 The loader is pure Python, so threads cannot run it in parallel; processes can. Workers are
 started with "spawn" (never fork a process that runs UI threads), get chunks of paths and send
-back each article already encoded as plain tuples (cachefile.py), which is cheap to move between
+back each article already encoded as plain tuples (codec.py), which is cheap to move between
 processes and is what the cache stores anyway. Below `PARALLEL_MIN` files, or with one CPU, or
 when anything about the pool fails, files are parsed here, one by one: same results either way.
 `NEWSREADER_WORKERS=1` turns the pool off.
@@ -20,14 +20,14 @@ from pathlib import Path
 
 from newsreader.corpus import loader as corpus_loader
 from newsreader.corpus.models import Article
-from newsreader.store.cachefile import decode_article, encode_article
+from newsreader.store.codec import decode_article, encode_article
 
 log = logging.getLogger(__name__)
 
 # A worker costs ~0.3 s to start (interpreter + imports) and a file ~0.5 ms to parse: below a
 # couple of thousand files the start-up eats the gain (measured on 2 cores).
 PARALLEL_MIN = 2000
-# Files per task. The parent indexes as results arrive (store/cache.py), so the executor's
+# Files per task. The parent writes rows as results arrive (library/ingest.py), so the executor's
 # feeding thread waits for the GIL (up to the 5 ms switch interval) at every hand-over; ~35 ms
 # chunks keep the workers fed through that and still report progress several times a second.
 CHUNK = 100

@@ -20,9 +20,15 @@ from textual.screen import Screen
 
 from newsreader.config import Config, load_config, unknown_binding_ids
 from newsreader.corpus import Article, Corpus
-from newsreader.paths import seeds_dir
+from newsreader.library.stored import StoredArticle
 from newsreader.tui.commands import ReaderCommands, known_binding_ids
-from newsreader.tui.messages import CorpusLoaded, IndexReady, LoadFailed, LoadProgress
+from newsreader.tui.messages import (
+    CorpusLoaded,
+    IndexReady,
+    LibraryRefreshed,
+    LoadFailed,
+    LoadProgress,
+)
 from newsreader.tui.reading import ReadingState, open_store
 from newsreader.tui.screens.main import MainScreen
 
@@ -62,7 +68,8 @@ class NewsreaderApp(App[int]):
         self._config_problems = problems
         if not paths and config.default_paths:
             paths = config.default_paths
-        self.paths: list[Path] = [Path(p) for p in paths] or [seeds_dir()]
+        self.paths: list[Path] = [Path(p) for p in paths]
+        """The paths this reader was opened on; empty: the whole library."""
         self.corpus: Corpus = Corpus(name=corpus_name(paths))
         # Story clusters are built on first use (t/w/x) and kept until the corpus changes.
         self.stories: list[Any] | None = None
@@ -123,8 +130,7 @@ class NewsreaderApp(App[int]):
     def load(self) -> None:
         """Read every article, then the search index, reporting progress as messages.
 
-        With the on-disk cache a first open indexes while it parses and a reopen loads the
-        saved index (store/cache.py); the list shows as soon as the corpus is complete.
+        From the library database: a reopen reads rows, a first open parses what is new.
         """
         loaded: list[Corpus] = []
 
@@ -137,7 +143,7 @@ class NewsreaderApp(App[int]):
             self.post_message(CorpusLoaded(corpus, reading))
 
         try:
-            corpus, index = read_corpus_and_index(
+            _, index = read_corpus_and_index(
                 self.paths,
                 cancel=self._cancel,
                 progress=self._throttled("Reading"),
@@ -153,8 +159,17 @@ class NewsreaderApp(App[int]):
         if self._cancel.is_set():
             return
         self.post_message(IndexReady(index))
-        if index is not None:
-            save_index(corpus, self.paths, index)
+        if not self.paths and index is not None:
+            # The library was shown as stored; now look at its folders for new, changed and
+            # vanished files, and show the differences when there are any.
+            try:
+                report = index.library.refresh(cancel=self._cancel)
+            except Exception as error:  # a refresh that fails leaves the list as it was
+                self.post_message(LibraryRefreshed(None, f"{type(error).__name__}: {error}"))
+                return
+            if report.changes_view and not self._cancel.is_set():
+                fresh = index.library.corpus(name=self.corpus.name)
+                self.post_message(LibraryRefreshed(fresh, None, report))
 
     def _throttled(self, stage: str) -> Callable[[int, int], None]:
         last = 0.0
@@ -169,9 +184,13 @@ class NewsreaderApp(App[int]):
         return progress
 
     def on_load_progress(self, message: LoadProgress) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.main_screen.show_progress(message.stage, message.done, message.total)
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.corpus = message.corpus
         self.stories = self.story_facts = None
         if message.reading is not None:
@@ -187,7 +206,43 @@ class NewsreaderApp(App[int]):
         """Run a state-store write off the UI thread (a locked database waits up to 5 s)."""
         self.run_worker(write, thread=True, group="state", exit_on_error=False)
 
+    def on_library_refreshed(self, message: LibraryRefreshed) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
+        if message.corpus is None:
+            self.notify(f"Could not refresh: {message.error}", severity="warning", markup=False)
+            return
+        # Keep the objects the list already holds for rows that did not change, so the cursor,
+        # the open article and the marks stay where they are.
+        old = {a.article_id: a for a in self.corpus.articles if isinstance(a, StoredArticle)}
+        merged: list[Article] = []
+        for a in message.corpus.articles:
+            assert isinstance(a, StoredArticle)
+            kept = old.get(a.article_id)
+            same = kept is not None and (kept.content_hash, kept.missing) == (
+                a.content_hash,
+                a.missing,
+            )
+            merged.append(kept if kept is not None and same else a)
+        message.corpus.articles = merged
+        self.corpus = message.corpus
+        self.stories = self.story_facts = None
+        self.reading.remember(merged)
+        if isinstance(self.index, LibrarySearch):
+            self.index.by_id = {a.article_id: a for a in merged if isinstance(a, StoredArticle)}
+        self.main_screen.refill_list()
+        self.update_sub_title()
+        r = message.report
+        if r is not None:
+            self.notify(
+                f"Library updated: {r.added} new, {r.updated} changed, "
+                f"{r.newly_missing} missing on disk",
+                markup=False,
+            )
+
     def on_index_ready(self, message: IndexReady) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.index = message.index
         self.loaded = True
         self.main_screen.hide_progress()
@@ -198,6 +253,8 @@ class NewsreaderApp(App[int]):
         self.main_screen.index_ready()
 
     def on_load_failed(self, message: LoadFailed) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
         self.loaded = True
         self.main_screen.hide_progress()
         self.main_screen.corpus_loaded(self.corpus)
@@ -253,22 +310,6 @@ class NewsreaderApp(App[int]):
         self.exit(0)
 
 
-def read_corpus(
-    paths: Sequence[Path],
-    *,
-    cancel: threading.Event | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Corpus:
-    """Through the on-disk cache when this build has it (a reopen skips parsing), else plain."""
-    try:
-        from newsreader.store.cache import load_corpus_cached
-    except ImportError:
-        from newsreader.corpus import load_corpus
-
-        return load_corpus(paths, cancel=cancel, progress=progress)
-    return load_corpus_cached(paths, cancel=cancel, progress=progress)
-
-
 def read_corpus_and_index(
     paths: Sequence[Path],
     *,
@@ -277,49 +318,55 @@ def read_corpus_and_index(
     index_progress: Callable[[int, int], None] | None = None,
     on_corpus: Callable[[Corpus], None],
 ) -> tuple[Corpus, Any | None]:
-    """The corpus (`on_corpus` as soon as it is complete), then its search index (None when
-    cancelled): through the on-disk caches when this build has them."""
-    try:
-        from newsreader.store.cache import load_corpus_and_index
-    except ImportError:
-        load_corpus_and_index = None
-    # A replaced `read_corpus` (tests stub it to fail) is honoured: go the two-step way.
-    if load_corpus_and_index is not None and read_corpus is _READ_CORPUS:
-        # Not indexing while parsing here: with the UI thread also wanting the GIL, that
-        # delayed the list to when search was ready (~9-13 s at 10k in tmux, on a shared
-        # 2-core machine) instead of showing it first (~4.5-6 s) with search ready as soon.
-        return load_corpus_and_index(
-            paths,
-            cancel=cancel,
-            progress=progress,
-            index_progress=index_progress,
-            on_corpus=on_corpus,
-            index_while_parsing=False,
-        )
-    corpus = read_corpus(paths, cancel=cancel, progress=progress)
+    """The library view to show (`on_corpus` as soon as it is known), then its search.
+
+    No paths: the whole library (the seeds are added on first run). Paths: those files and
+    folders, added to the library on the way (only new or changed files are parsed). Nothing
+    is built in memory for search: it runs inside the database.
+    """
+    from newsreader.library import Library
+
+    library = Library()
+    if paths:
+        report = library.add_paths(paths, cancel=cancel, progress=progress)
+        corpus = library.corpus(report.article_ids, name=corpus_name(paths))
+        corpus.skipped = list(report.skipped)
+        ids: list[int] | None = report.article_ids
+    else:
+        library.ensure_seeded()
+        corpus = library.corpus(name="library")
+        ids = None
     on_corpus(corpus)
-    if cancel is not None and cancel.is_set():
-        return corpus, None
-    from newsreader.search import SearchIndex
-
-    return corpus, SearchIndex.build(corpus, cancel=cancel, progress=index_progress)
+    return corpus, LibrarySearch(library, corpus, ids)
 
 
-_READ_CORPUS = read_corpus
+class LibrarySearch:
+    """What the search view asks of an index, answered by the library database."""
 
+    def __init__(self, library: Any, corpus: Corpus, ids: list[int] | None) -> None:
+        self.library = library
+        self.ids = ids
+        self.by_id = {a.article_id: a for a in corpus.articles if isinstance(a, StoredArticle)}
 
-def save_index(corpus: Corpus, paths: Sequence[Path], index: Any) -> None:
-    """Keep a complete index for the next open (a no-op when the saved one is current)."""
-    with contextlib.suppress(ImportError):
-        from newsreader.store.cache import save_search_index
+    def search(
+        self, query: str, *, limit: int = 50, cancel: threading.Event | None = None
+    ) -> list[Any]:
+        return list(
+            self.library.hits(
+                query, limit=limit, cancel=cancel, within=self.ids, articles=self.by_id
+            )
+        )
 
-        save_search_index(corpus, paths, index)
+    def find_in_article(self, query: str, article: Article) -> list[tuple[int, int]]:
+        from newsreader.library import fts
+
+        return list(fts.find_in_text(query, article.text))
 
 
 def corpus_name(paths: Sequence[str | Path]) -> str:
     """A short name for the header: the folder or file name, or "seeds"."""
     if not paths:
-        return "seeds"
+        return "library"
     if len(paths) == 1:
         path = Path(paths[0])
         return path.resolve().name or str(path)

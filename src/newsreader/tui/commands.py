@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widget import Widget
 
 from newsreader.text import clean_for_display
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.dom import DOMNode
 
     from newsreader.corpus import Article
 
@@ -51,7 +51,7 @@ class KeyRow:
     description: str
     action: str
     binding_id: str | None
-    owner: type
+    owner: type[Widget | App[Any]]
 
 
 def display_keys(keys: str) -> str:
@@ -66,7 +66,7 @@ def key_rows(app: App[Any]) -> list[KeyRow]:
     from newsreader.tui.widgets.article_view import ArticleView
     from newsreader.tui.widgets.search_results import SearchPanel, SearchResults
 
-    owners: list[tuple[str, type]] = [
+    owners: list[tuple[str, type[Widget | App[Any]]]] = [
         ("Reader", MainScreen),
         ("List", ArticleList),
         ("Text", ArticleView),
@@ -133,7 +133,7 @@ def known_binding_ids(app: App[Any]) -> set[str]:
     return ids
 
 
-def _target(app: App[Any], owner: type) -> DOMNode | None:
+def _target(app: App[Any], owner: type[Widget | App[Any]]) -> Widget | App[Any] | None:
     """The live node an action of `owner` runs on (the main screen's widget of that class)."""
     main = getattr(app, "main_screen", None)
     if isinstance(app, owner):
@@ -143,7 +143,7 @@ def _target(app: App[Any], owner: type) -> DOMNode | None:
     if isinstance(main, owner):
         return main
     for node in main.query(owner.__name__):
-        return node
+        return node if isinstance(node, owner) else None
     return None
 
 

@@ -43,3 +43,13 @@ class LoadFailed(Message):
     def __init__(self, error: str) -> None:
         super().__init__()
         self.error = error
+
+
+class LibraryRefreshed(Message):
+    """The library's folders were looked at again; `corpus` is the new view (None: failed)."""
+
+    def __init__(self, corpus: Corpus | None, error: str | None, report: Any = None) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.error = error
+        self.report = report  # library.ingest.IngestReport

@@ -70,8 +70,8 @@ class ReadingState:
         if (h in self.read) == read:
             return
         (self.read.add if read else self.read.discard)(h)
-        if self.store is not None:
-            self._write(lambda: self.store.set_read(h, read))
+        if (store := self.store) is not None:
+            self._write(lambda: store.set_read(h, read))
 
     def toggle_read(self, article: Article) -> bool:
         self.set_read(article, not self.is_read(article))
@@ -81,8 +81,8 @@ class ReadingState:
         h = self.hash_of(article)
         starred = h not in self.starred
         (self.starred.add if starred else self.starred.discard)(h)
-        if self.store is not None:
-            self._write(lambda: self.store.set_starred(h, starred))
+        if (store := self.store) is not None:
+            self._write(lambda: store.set_starred(h, starred))
         return starred
 
     def counts(self, articles: Sequence[Article]) -> tuple[int, int]:
@@ -92,12 +92,12 @@ class ReadingState:
 
     def save_position(self, article: Article, offset: int, *, now: bool = False) -> None:
         """Remember where the reader is; `now` writes before returning (on quit)."""
-        if self.store is not None and self.corpus_key:
+        if (store := self.store) is not None and self.corpus_key:
             h, key = self.hash_of(article), self.corpus_key
             if now:
-                self.store.save_position(key, h, offset)
+                store.save_position(key, h, offset)
             else:
-                self._write(lambda: self.store.save_position(key, h, offset))
+                self._write(lambda: store.save_position(key, h, offset))
 
     def saved_position(self, articles: Sequence[Article]) -> tuple[Article, int] | None:
         """The article (still in the corpus) and scroll offset the reader left off at."""
@@ -112,8 +112,8 @@ class ReadingState:
         return None
 
     def add_search(self, query: str) -> None:
-        if self.store is not None and query.strip():
-            self._write(lambda: self.store.add_search(query))
+        if (store := self.store) is not None and query.strip():
+            self._write(lambda: store.add_search(query))
 
     def recent_searches(self, limit: int = 8) -> list[str]:
         return list(self.store.recent_searches(limit)) if self.store is not None else []

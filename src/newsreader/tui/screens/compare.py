@@ -76,7 +76,8 @@ class CompareScreen(FactActions, ExportActions, Screen[None]):
     """Side-by-side view of what two articles share."""
 
     CSS_PATH = COMPARE_TCSS
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    # Textual annotates this `ClassVar[...] | None`, which mypy reads as an instance variable.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [  # type: ignore[misc]
         (0, "-narrow"),
         (100, "-wide"),
     ]

@@ -106,11 +106,17 @@ class FactActions:
     current: int | None
     _fact_index: int | None
     _detail_shown: bool
-    pane_a: ComparePane
-    pane_b: ComparePane
     notify: Any
     _goto: Any
     _update_detail: Any
+
+    if TYPE_CHECKING:  # the screen's panes, as its read-only properties give them
+
+        @property
+        def pane_a(self) -> ComparePane: ...
+
+        @property
+        def pane_b(self) -> ComparePane: ...
 
     def action_next_fact(self) -> None:
         """Go to the next changed fact: its passage when it is in one, else its sentences."""
@@ -128,7 +134,8 @@ class FactActions:
             self._goto(index)
             return
         self.current = None
-        for pane, side in ((self.pane_a, "a"), (self.pane_b, "b")):
+        sides: tuple[tuple[ComparePane, Side], ...] = ((self.pane_a, "a"), (self.pane_b, "b"))
+        for pane, side in sides:
             pane.set_current(None)
             line = pane.offset_line(facts.span_of(fact, side)[0])
             if line is not None:

@@ -25,10 +25,16 @@ class ReadingActions:
     """r, s, f and the reading position, for a screen with an article list and a text pane."""
 
     app: NewsreaderApp
-    article_list: ArticleList
-    text_view: ArticleView
     sort_key: str
     filter_mode: str = "all"
+
+    if TYPE_CHECKING:  # the screen's widgets, as the screen's read-only properties give them
+
+        @property
+        def article_list(self) -> ArticleList: ...
+
+        @property
+        def text_view(self) -> ArticleView: ...
 
     def article_status(self, article: Article) -> tuple[bool, bool]:
         """(read, starred) for the list's glyphs."""

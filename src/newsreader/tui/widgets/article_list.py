@@ -1,6 +1,9 @@
-"""The article list: one line per article (mark, title, outlet, date), line-rendered.
+"""The article list: each article as a mail client shows a message, line-rendered.
 
-A `ScrollView` that renders only the rows on screen, so 20k articles cost a list of references
+The title takes up to two lines across the whole width (after the mark, star or unread dot),
+so it reads in full at the widths people use; beneath it, dimmed, outlet · date · byline, and
+"missing" when the file is gone from disk. A
+`ScrollView` that renders only the lines on screen, so 100k articles cost a list of references
 and nothing per row until it is shown (widget-per-row lists lag at ~1k items).
 """
 
@@ -28,7 +31,8 @@ MARK = "◆"  # the article marked for compare (`m`)
 STAR = "★"
 UNREAD = "•"
 PREFIX_WIDTH = 3  # mark, star/unread, space
-DATE_WIDTH = 10
+TITLE_LINES = 2
+ROW_HEIGHT = TITLE_LINES + 1  # the title, then the outlet · date · byline line
 
 
 def _one_line(value: str | None) -> str:
@@ -68,6 +72,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--star",
         "article-list--unread",
         "article-list--read",
+        "article-list--byline",
+        "article-list--missing",
     }
 
     DEFAULT_CSS = """
@@ -100,8 +106,6 @@ class ArticleList(ScrollView, can_focus=True):
         # (read, starred) of an article, from the app's reading state; None: all unread.
         self.status: Callable[[Article], tuple[bool, bool]] | None = None
         self.empty_message = "Loading…"
-        self._has_outlets = True
-        self._has_dates = True
 
     @property
     def article(self) -> Article | None:
@@ -112,10 +116,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Show `articles` sorted by `sort_key`, keeping the cursor on the same article."""
         current = self.article
         self.rows = sort_articles(articles, sort_key)
-        # Columns nobody fills (a corpus without outlets) give their room to the title.
-        self._has_outlets = any(a.outlet for a in self.rows)
-        self._has_dates = any(a.date for a in self.rows)
-        self.virtual_size = Size(0, len(self.rows))
+        self.virtual_size = Size(0, ROW_HEIGHT * len(self.rows))
         index = next((i for i, a in enumerate(self.rows) if a is current), 0)
         self.refresh()
         self.move_to(index, force=True)
@@ -137,8 +138,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
-        self.refresh_line(new)
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
+        for line in range(ROW_HEIGHT):
+            self.refresh_line(ROW_HEIGHT * new + line)
+        self.scroll_to_region(Region(0, ROW_HEIGHT * new, 1, ROW_HEIGHT), animate=False, force=True)
         if (article := self.article) is not None:
             self.post_message(self.Highlighted(article))
 
@@ -151,20 +153,44 @@ class ArticleList(ScrollView, can_focus=True):
         if not self.rows:
             message = self.empty_message if y == 0 else ""
             return Strip([Segment(message, base)]).crop_extend(0, width, base)
+        index, line = divmod(index, ROW_HEIGHT)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        text = self.row_text(self.rows[index], width)
+        article = self.rows[index]
+        if line < TITLE_LINES:
+            text = self.title_lines(article, width)[line]
+        else:
+            text = self.detail_text(article, width)
         text.style = base
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("article-list--cursor"))
         return Strip(text.render(self.app.console), width).crop_extend(0, width, base)
 
+    def title_lines(self, article: Article, width: int) -> list[Text]:
+        """The title wrapped into `TITLE_LINES` lines of `width` (the last one cut with an
+        ellipsis), the first after the mark and the star or unread dot."""
+        room = max(1, width - PREFIX_WIDTH)
+        wrapped = self._title(article).wrap(self.app.console, room, overflow="fold")
+        out = [self._prefix(article)]
+        out += [Text(" " * PREFIX_WIDTH, no_wrap=True, end="") for _ in range(TITLE_LINES - 1)]
+        for line, text in zip(out, wrapped, strict=False):
+            text.rstrip()
+            line.append_text(text)
+        if len(wrapped) > TITLE_LINES:
+            out[-1].append(" …")
+        for line in out:
+            line.truncate(width, overflow="ellipsis", pad=True)
+        return out
+
     def row_text(self, article: Article, width: int) -> Text:
-        """One row: mark, star or unread dot, title (ellipsis), outlet, date, in `width` cells."""
-        date_w = DATE_WIDTH if width >= 40 and self._has_dates else 0
-        outlet_w = min(14, max(8, width // 6)) if width >= 50 and self._has_outlets else 0
-        columns = (outlet_w + 1 if outlet_w else 0) + (date_w + 1 if date_w else 0)
-        title_w = max(1, width - PREFIX_WIDTH - columns)
+        """Mark, star or unread dot, then the title on one line, cut to `width`."""
+        row = self._prefix(article)
+        title = self._title(article)
+        title.truncate(max(1, width - PREFIX_WIDTH), overflow="ellipsis", pad=True)
+        row.append_text(title)
+        return row
+
+    def _prefix(self, article: Article) -> Text:
         read, starred = self.status(article) if self.status is not None else (False, False)
         row = Text(no_wrap=True, end="")
         row.append(MARK if article is self.marked else " ", style=self._style("mark"))
@@ -173,23 +199,35 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             row.append(" " if read else UNREAD, style=self._style("unread"))
         row.append(" ")
-        title = Text(_one_line(article.display_title), no_wrap=True, end="")
+        return row
+
+    def _title(self, article: Article) -> Text:
+        title = Text(_one_line(article.display_title), end="")
+        read = self.status(article)[0] if self.status is not None else False
         if read:
             title.stylize(self._style("read"))
-        title.truncate(title_w, overflow="ellipsis", pad=True)
-        row.append_text(title)
-        if outlet_w:
-            outlet = Text(_one_line(article.outlet), no_wrap=True, end="")
-            outlet.truncate(outlet_w, overflow="ellipsis", pad=True)
-            row.append(" ")
-            row.append_text(outlet)
-            row.stylize(self._style("outlet"), len(row) - outlet_w)
-        if date_w:
-            row.append(" ")
-            row.append(
-                _one_line(article.date)[:date_w].ljust(date_w),
-                style=self._style("date"),
-            )
+        return title
+
+    def detail_text(self, article: Article, width: int) -> Text:
+        """The second line, under the title: outlet · date · byline (· missing)."""
+        row = Text(" " * PREFIX_WIDTH, no_wrap=True, end="")
+        parts = [
+            (article.outlet, "outlet"),
+            (article.date, "date"),
+            (article.byline, "byline"),
+            ("missing on disk" if getattr(article, "missing", False) else None, "missing"),
+        ]
+        first = True
+        for value, part in parts:
+            if not value:
+                continue
+            if not first:
+                row.append(" · ", style=self._style("date"))
+            row.append(_one_line(value), style=self._style(part))
+            first = False
+        if first:
+            row.append("—", style=self._style("date"))
+        row.truncate(width, overflow="ellipsis", pad=True)
         return row
 
     def _style(self, part: str) -> Style:
@@ -201,7 +239,7 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = self.scroll_offset.y + offset.y
+        index = (self.scroll_offset.y + offset.y) // ROW_HEIGHT
         if 0 <= index < len(self.rows):
             self.move_to(index)
             if event.chain >= 2:
@@ -214,10 +252,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.move_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1))
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1))
 
     def action_first(self) -> None:
         self.move_to(0)

@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from newsreader.corpus import Article
@@ -202,13 +203,18 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip([Segment(message, base)]).crop_extend(0, width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        strip = self._cache.get(index)
+        # A selection changes as the mouse moves: those lines are drawn fresh, not cached.
+        selection = self.text_selection
+        strip = self._cache.get(index) if selection is None else None
         if strip is None:
-            strip = self._render(index, base)
-            self._cache[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            strip = self._line_strip(index, base, selection)
+            if selection is None:
+                self._cache[index] = strip
+        # Offsets let Textual map a mouse position to (column, line) for selecting text.
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
-    def _render(self, index: int, base: Style) -> Strip:
+    # Not `_render`: Textual's Widget._render() is called without arguments (e.g. on copy).
+    def _line_strip(self, index: int, base: Style, selection: Selection | None) -> Strip:
         assert self.document is not None
         line = self._lines[index]
         if line.block < 0:
@@ -235,11 +241,31 @@ class ArticleView(ScrollView, can_focus=True):
                 max(0, h_start - line.start),
                 min(len(plain), h_end - line.start),
             )
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            start, end = span
+            text.stylize(
+                self.screen.get_component_rich_style("screen--selection"),
+                start,
+                len(plain) if end == -1 else end,
+            )
         return Strip(text.render(self.app.console), text.cell_len)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+
+    # --- selecting text -----------------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, as shown (wrapped lines joined by newlines)."""
+        if self.document is None:
+            return None
+        text = "\n".join(self._line_text(y) for y in range(len(self._lines)))
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._cache.clear()
+        self.refresh()
 
     # --- actions ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -122,10 +123,10 @@ def build_pane_model(
         # The last character, not the first: when a title line opens the paragraph the title
         # is its own block and the paragraph's block starts after it. A hidden paragraph snaps
         # to the next shown block, whose own paragraph comes later and overwrites this.
-        shown = doc.to_display(end - 1)
-        block = None if shown is None else bisect_right(block_starts, shown) - 1
-        if block is not None and block >= 0:
-            block_marks[block] = mark
+        last = doc.to_display(end - 1)
+        at = None if last is None else bisect_right(block_starts, last) - 1
+        if at is not None and at >= 0:
+            block_marks[at] = mark
     return PaneModel(doc, kind_spans + diff_spans + fact_spans, passage_spans, block_marks)
 
 
@@ -373,18 +374,23 @@ class ComparePane(ScrollView, can_focus=True):
             return Strip(text.render(self.app.console)).crop_extend(0, width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
-        strip = self._cache.get(index)
+        # A selection changes as the mouse moves: those lines are drawn fresh, not cached.
+        selection = self.text_selection
+        strip = self._cache.get(index) if selection is None else None
         if strip is None:
-            strip = self._render(index, base)
-            self._cache[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            strip = self._line_strip(index, base, selection)
+            if selection is None:
+                self._cache[index] = strip
+        # Offsets let Textual map a mouse position to (column, line) for selecting text.
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _style(self, name: str) -> Style:
         # "current" only adds emphasis (bold, underline) on top of the kind colour, so it must
         # not carry the inherited background; the others are full styles blended with the pane.
         return self.get_component_rich_style(f"compare-pane--{name}", partial=name == "current")
 
-    def _render(self, index: int, base: Style) -> Strip:
+    # Not `_render`: Textual's Widget._render() is called without arguments (e.g. on copy).
+    def _line_strip(self, index: int, base: Style, selection: Selection | None) -> Strip:
         assert self.model is not None
         start, end, block, gutter = self._lines[index]
         char, mark = gutter
@@ -418,11 +424,31 @@ class ComparePane(ScrollView, can_focus=True):
                 min(len(plain), current[1] - start),
             )
         line.append_text(text)
+        if selection is not None and (span := selection.get_span(index)) is not None:
+            start, end = span
+            line.stylize(
+                self.screen.get_component_rich_style("screen--selection"),
+                start,
+                len(line) if end == -1 else end,
+            )
         return Strip(line.render(self.app.console), line.cell_len)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+
+    # --- selecting text -----------------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text as shown, gutter marks included (wrapped lines joined)."""
+        if self.model is None:
+            return None
+        text = "\n".join(self._plain(y) for y in range(len(self._lines)))
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._cache.clear()
+        self.refresh()
 
     # --- actions ------------------------------------------------------------------------
 

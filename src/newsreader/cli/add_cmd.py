@@ -1,0 +1,89 @@
+"""`newsreader add PATH ...`, `remove SOURCE`, `sources`: what the library holds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+
+from newsreader.cli.common import CliError, open_library, print_json
+from newsreader.library import LibraryError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "add",
+        help="add files or folders to the library (only new or changed files are read)",
+        description=(
+            "Add or refresh files and folders (.txt .md .html, searched recursively). Files "
+            "whose size and time are unchanged are not read again; files that vanished are "
+            "kept and marked missing."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print what changed as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    library = open_library()
+    show = sys.stderr.isatty() and not args.json
+
+    def progress(done: int, total: int) -> None:
+        if show and total:
+            print(f"\r{done}/{total} files", end="", file=sys.stderr, flush=True)
+
+    try:
+        report = library.add_paths(args.paths, cancel=threading.Event(), progress=progress)
+    except LibraryError as e:
+        raise CliError(str(e)) from None
+    if show:
+        print(file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"newsreader: {skipped}", file=sys.stderr)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.missing} missing, {len(report.skipped)} skipped "
+            f"({library.count()} articles in the library)"
+        )
+    return 0 if report.article_ids or not report.skipped else 2
+
+
+def add_remove_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "remove",
+        help="forget a source and its articles (files on disk are never touched)",
+    )
+    parser.add_argument("source", metavar="SOURCE", help="its path, URL, name or id")
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    library = open_library()
+    try:
+        source, count = library.remove(args.source)
+    except KeyError as e:
+        raise CliError(str(e.args[0])) from None
+    except LibraryError as e:
+        raise CliError(str(e)) from None
+    print(f"removed {source.locator} ({count} articles)")
+    return 0
+
+
+def add_sources_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("sources", help="list the library's sources (folders, files)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def run_sources(args: argparse.Namespace) -> int:
+    library = open_library()
+    sources = library.sources()
+    if args.json:
+        print_json({"library": str(library.path), "sources": [s.to_json() for s in sources]})
+        return 0
+    print(f"library: {library.path}")
+    for s in sources:
+        missing = f", {s.missing} missing" if s.missing else ""
+        print(f"{s.id:>4}  {s.kind:<7} {s.locator}  ({s.articles} articles{missing})")
+    return 0

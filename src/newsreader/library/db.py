@@ -1,0 +1,263 @@
+"""The library database: one SQLite file, opened the same way by the reader and every command.
+
+WAL mode so one process can ingest while others read; `synchronous=NORMAL`, which survives a
+killed process (not a power cut) and keeps batched ingest fast. The schema is a list of
+numbered migrations counted by `PRAGMA user_version`; a file that is not a database, or is
+damaged, is moved aside with a one-line message and a fresh library is started (the sources
+still on disk can then be added again). Any other trouble opening it (read-only or full
+directory, locked for too long) raises `LibraryError` with a message fit for the user.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from newsreader import paths
+
+LIBRARY_FILENAME = "library.sqlite3"
+BUSY_TIMEOUT_MS = 10_000  # an ingest commits every few hundred rows, so waits stay short
+
+# SQLite result codes by kind of trouble (Python 3.11 sets `sqlite_errorname`).
+_CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+_UNWRITABLE = {"SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM"}
+
+
+class LibraryError(Exception):
+    """The library cannot be used; the message is one line for the user."""
+
+
+# Append-only: never edit a shipped step, add a new one. A step is a list of statements or a
+# function of the connection (for steps that need Python, e.g. building an index).
+Migration = Sequence[str] | Callable[[sqlite3.Connection], None]
+
+_SCHEMA_1: tuple[str, ...] = (
+    """CREATE TABLE source (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,               -- folder | file | feed | url | dataset
+        locator TEXT NOT NULL UNIQUE,     -- absolute path or URL
+        name TEXT,
+        added_at REAL NOT NULL,
+        etag TEXT, last_modified TEXT, fetched_at REAL, last_error TEXT
+    )""",
+    """CREATE TABLE article (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+        locator TEXT NOT NULL UNIQUE,     -- file path, page URL, or 'data.jsonl#row-12'
+        size INTEGER, mtime_ns INTEGER,
+        content_hash TEXT NOT NULL,
+        parser TEXT NOT NULL,             -- fingerprint of the parser that produced the row
+        text TEXT NOT NULL,               -- decoded, \\n line endings: every offset points here
+        title TEXT, display_title TEXT NOT NULL, outlet TEXT, date TEXT, byline TEXT,
+        kind TEXT NOT NULL, encoding TEXT, title_start INTEGER, title_end INTEGER,
+        paragraphs BLOB NOT NULL,         -- pack.pack_paragraphs
+        missing INTEGER NOT NULL DEFAULT 0,
+        added_at REAL NOT NULL
+    )""",
+    "CREATE INDEX article_source ON article(source_id)",
+    "CREATE INDEX article_hash ON article(content_hash)",
+    "CREATE INDEX article_order ON article(date, display_title)",
+    """CREATE TABLE raw (
+        article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+        content_type TEXT, data BLOB NOT NULL   -- zlib: the page as fetched, to re-extract offline
+    )""",
+    # What the engine derives, kept up to date per article (library/derived.py).
+    """CREATE TABLE neighbour (
+        article_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        rank INTEGER NOT NULL,
+        other_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        score REAL NOT NULL, shared_chars INTEGER NOT NULL,
+        PRIMARY KEY (article_id, rank)
+    )""",
+    "CREATE INDEX neighbour_other ON neighbour(other_id)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+def _migrations() -> tuple[Migration, ...]:
+    from newsreader.library import fts  # the search index's own schema steps
+
+    return (_SCHEMA_1, *fts.MIGRATIONS)
+
+
+def default_path() -> Path:
+    return paths.data_dir() / LIBRARY_FILENAME
+
+
+def classify_error(exc: sqlite3.Error) -> str:
+    """'corrupt', 'busy', 'unwritable' or 'other', from the error code or else the message."""
+    name = (getattr(exc, "sqlite_errorname", None) or "").split("_", 2)
+    code = "_".join(name[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
+    message = str(exc).lower()
+    if code in _CORRUPT or "not a database" in message or "malformed" in message:
+        return "corrupt"
+    if code in _BUSY or "locked" in message or "busy" in message:
+        return "busy"
+    if code in _UNWRITABLE or any(
+        s in message for s in ("disk is full", "readonly", "unable to open", "disk i/o")
+    ):
+        return "unwritable"
+    return "other"
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        target,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,  # autocommit; transactions are explicit (`transaction`)
+        check_same_thread=False,
+        uri=uri,
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the missing steps, each in its own transaction; returns the schema version."""
+    steps = _migrations()
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(steps):
+        raise LibraryError(
+            f"the library was written by a newer newsreader (schema {version}); "
+            "upgrade newsreader to open it"
+        )
+    while version < len(steps):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another instance may have migrated while we waited for the lock.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version < len(steps):
+                step = steps[version]
+                if callable(step):
+                    step(conn)
+                else:
+                    for sql in step:
+                        conn.execute(sql)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return version
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged library (and its WAL files) out of the way; returns the new name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():  # never overwrite an earlier rescued file
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    path.replace(aside)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.replace(aside.with_name(aside.name + suffix))
+    return aside
+
+
+def open_library(
+    path: Path | None = None, *, warn: Callable[[str], None] | None = None
+) -> sqlite3.Connection:
+    """Open (creating or migrating) the library at `path`; see the module docstring.
+
+    `warn` receives one-line messages about what was repaired (a damaged file moved aside).
+    """
+    path = path or default_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise LibraryError(
+            f"cannot create the library folder {path.parent}: {e.strerror or e}"
+        ) from None
+    moved = False
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = _connect(str(path))
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            # Reading the schema touches the header and first pages: a foreign or truncated
+            # file fails here (NOTADB/CORRUPT). A full quick_check costs seconds at 100k
+            # articles, so damage deeper in is caught when a query meets it.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            migrate(conn)
+            return conn
+        except sqlite3.Error as e:
+            if conn is not None:
+                conn.close()
+            kind = classify_error(e)
+            if kind == "corrupt" and not moved and path.exists():
+                moved = True
+                try:
+                    aside = move_aside(path)
+                except OSError as err:
+                    raise LibraryError(
+                        f"the library {path} is damaged and could not be moved aside: {err}"
+                    ) from None
+                if warn is not None:
+                    warn(
+                        f"the library file was damaged or not a newsreader library; moved it to "
+                        f"{aside.name} and started a fresh one (add your folders again)"
+                    )
+                continue
+            if kind == "busy" and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            if kind == "busy":
+                raise LibraryError(
+                    f"the library {path} is locked by another newsreader; try again"
+                ) from None
+            if kind == "unwritable":
+                raise LibraryError(
+                    f"cannot write the library {path} ({e}); check the folder's permissions "
+                    "and free space, or set NEWSREADER_HOME to another folder"
+                ) from None
+            raise LibraryError(f"cannot open the library {path}: {e}") from None
+        except OSError as e:
+            if conn is not None:
+                conn.close()
+            raise LibraryError(f"cannot open the library {path}: {e.strerror or e}") from None
+
+
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """The library opened for reading only, when it exists, is current and is readable."""
+    if not path.is_file():
+        return None
+    try:
+        conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    if version != len(_migrations()):
+        conn.close()  # an older schema needs writing to be read
+        return None
+    return conn
+
+
+class transaction:  # used like a function: `with transaction(conn):`
+    """`BEGIN IMMEDIATE` … `COMMIT`, rolled back on any exception (the commit is the durability
+    point: what was committed survives kill -9)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,625 @@
+"""Full-text search inside the library: SQLite FTS5 finds the articles, Python places the hits.
+
+The index (`article_fts`) is a contentless FTS5 table fed with each article's *folded terms*
+(`fts_vocab.term_of`: accents, case and invisible characters gone, NFKD compatibility forms
+decomposed, each Han/kana character its own word), not its raw text: the terms FTS5 matches
+are then exactly the keys the in-memory search (`search.tokens`) matches on, and the article
+text is stored once, in `article`. Column `body` is the text, `meta` the title, outlet, byline
+and date. A query runs in two steps:
+
+1. Each query word is expanded to terms (exact, completions of the word being typed, typo
+   corrections; `fts_vocab.expand`), and FTS5 picks the candidate articles tier by tier: the
+   exact phrase, every word exactly, every word somehow, some words; bm25 orders each tier
+   (newest first when a tier is too broad to rank cheaply, e.g. one typed letter).
+2. Only those articles are tokenised (cached by content hash, so typing re-uses the work) and
+   scored by `search.match.find_windows`, which gives the bands of the in-memory search:
+   80+ exact phrase, 60+ every word exactly, 40+ phrase with typos, 20+ every word somehow,
+   below 20 some words. Hits carry character offsets into `article.text`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from array import array
+from bisect import bisect_left
+from collections import Counter, OrderedDict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+from newsreader.library import fts_vocab
+from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
+from newsreader.search.hit import make_snippet
+from newsreader.search.match import NEAR, Window, find_windows
+from newsreader.search.tokens import query_words, split_words
+from newsreader.search.vocab import EXACT, PREFIX
+
+HITS_PER_ARTICLE = 3
+MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
+IN_ARTICLE_CAP = 5000  # hits n/N can step through in one (giant) article
+_GAP = NEAR + 1  # separator tokens between an article's text and its metadata line
+# Articles scored in Python per query: enough for `limit` distinct articles plus slack for
+# the ones whose words turn out to be apart.
+MIN_BUDGET = 40
+# A tier whose terms occur in more articles than this is taken newest first instead of by
+# bm25 (ranking every match of "p*" at 100k articles costs far more than a keystroke).
+RANK_LIMIT = 3_000
+COMPLETIONS_IN_QUERY = 8  # completions of the word being typed sent to FTS5
+PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
+FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
+_INDEX_BATCH = 500
+
+_SCHEMA: tuple[str, ...] = (
+    # Contentless: the folded terms are derived from `article` (see the module docstring),
+    # so deleting a row means handing FTS5 the same terms again (unindex_articles).
+    "CREATE VIRTUAL TABLE article_fts USING fts5(body, meta, content='', tokenize='ascii')",
+    # The title, outlet, byline and date say what an article is about.
+    "INSERT INTO article_fts (article_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0)')",
+    *fts_vocab.SCHEMA,
+)
+# What the terms depend on: our folding rules, and Python's Unicode tables (NFKD, categories).
+# When either changes, the terms of an indexed article could differ from what FTS5 was given,
+# and deleting it would leave stale entries: the index is rebuilt first (`_check_terms`).
+FOLD_VERSION = 1
+
+
+def _fold_signature() -> str:
+    import unicodedata
+
+    return f"{FOLD_VERSION} unicode {unicodedata.unidata_version}"
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    for sql in _SCHEMA:
+        conn.execute(sql)
+    rebuild(conn)  # a library that had articles before the index existed
+
+
+MIGRATIONS: tuple = (_create,)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Index every article again from scratch, inside the caller's transaction."""
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
+    conn.execute("DELETE FROM fts_term")
+    conn.execute("DELETE FROM fts_del")
+    _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
+    )
+
+
+def _check_terms(conn: sqlite3.Connection) -> bool:
+    """Rebuild the index if it was made with other folding rules; True if it was."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_fold'").fetchone()
+    if row is not None and row[0] == _fold_signature():
+        return False
+    rebuild(conn)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryHit:
+    """One place in one library article that answers the query.
+
+    `score` is 0..100 in the bands of `search.hit.Hit`. `start`/`end` are character offsets
+    into `article.text` (both 0 when the hit is in the metadata only: outlet, byline, date,
+    or a title that is not a line of the text). `snippet` is cleaned, whitespace-collapsed
+    context; `snippet_highlights` are (start, end) offsets of the matched words in it.
+    """
+
+    article_id: int
+    score: float
+    start: int
+    end: int
+    snippet: str
+    snippet_highlights: tuple[tuple[int, int], ...] = ()
+
+    def to_json(self, locator: str, title: str) -> dict:
+        return {
+            "id": self.article_id,
+            "path": locator,
+            "title": title,
+            "score": round(self.score, 2),
+            "start": self.start,
+            "end": self.end,
+            "snippet": self.snippet,
+        }
+
+
+# -- indexing --------------------------------------------------------------------------------
+
+_ROW_SQL = (
+    "SELECT id, text, title, outlet, byline, date, title_start, title_end "
+    "FROM article WHERE id IN (SELECT value FROM json_each(?))"
+)
+
+
+def _meta_fields(row: Sequence) -> list[str]:
+    return [f for f in (row[2], row[3], row[4], row[5]) if f]
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
+    """(body, meta, distinct terms) of an article row, as FTS5 is given them.
+
+    FTS5's 'ascii' tokenizer splits on ASCII punctuation and spaces, lower-cases ASCII and
+    keeps every other character: for an ASCII text its tokens already are our terms (words
+    are runs of letters and digits either way), so the text goes in as it is. Anything else
+    goes in as its terms joined by spaces.
+    """
+    text = row[1]
+    if text.isascii():
+        body = text
+        distinct = set(_ASCII_WORD.findall(text.lower()))
+    else:
+        words, _ = split_words(text)
+        terms = list(map(TERMS.__getitem__, words))
+        body = " ".join(terms)
+        distinct = set(terms)
+    meta_words, _ = split_words(" · ".join(_meta_fields(row)))
+    meta_terms = list(map(TERMS.__getitem__, meta_words))
+    distinct.update(meta_terms)
+    distinct.discard("")
+    return body, " ".join(meta_terms), distinct
+
+
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
+    import json
+
+    for batch in fts_vocab.iter_batches(ids, _INDEX_BATCH):
+        yield from conn.execute(_ROW_SQL, (json.dumps(batch),))
+
+
+def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """Add these articles (already in `article`) to the index, inside the caller's
+    transaction. An article already indexed must be unindexed first."""
+    if _check_terms(conn):
+        return  # the rebuild indexed every row, these too
+    _index(ids, conn)
+
+
+def _index(ids: Iterable[int], conn: sqlite3.Connection) -> None:
+    counts: Counter[str] = Counter()
+    values = []
+    for row in _rows(conn, sorted(set(ids))):
+        body, meta, distinct = _fts_values(row)
+        counts.update(distinct)
+        values.append((row[0], body, meta))
+    conn.executemany("INSERT INTO article_fts (rowid, body, meta) VALUES (?, ?, ?)", values)
+    fts_vocab.add_terms(conn, counts)
+
+
+def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
+    """Take these articles out of the index, before their rows change or go (FTS5 needs the
+    terms it was given, which are derived from the row as it still is)."""
+    _check_terms(conn)
+    counts: Counter[str] = Counter()
+    values = []
+    for row in _rows(conn, sorted(set(ids))):
+        body, meta, distinct = _fts_values(row)
+        counts.update(distinct)
+        values.append((row[0], body, meta))
+    conn.executemany(
+        "INSERT INTO article_fts (article_fts, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
+        values,
+    )
+    fts_vocab.remove_terms(conn, counts)
+
+
+# -- one article as the matcher sees it --------------------------------------------------------
+
+# Word ids for find_windows: one per distinct term, for the life of the process (0 = no term).
+_TERM_IDS: dict[str, int] = {"": 0}
+_TERM_NAMES: list[str] = [""]
+
+
+def _term_id(term: str) -> int:
+    tid = _TERM_IDS.get(term)
+    if tid is None:
+        with _ID_LOCK:  # the reader searches in a worker thread while it opens articles
+            tid = _TERM_IDS.get(term)
+            if tid is None:
+                tid = _TERM_IDS[term] = len(_TERM_NAMES)
+                _TERM_NAMES.append(term)
+    return tid
+
+
+_ID_LOCK = threading.Lock()
+
+
+class _SurfaceIds(dict):
+    """lower-cased surface word -> word id of its term."""
+
+    def __missing__(self, word: str) -> int:
+        # An ASCII word from split_words is lower-case letters and digits: its own term.
+        tid = _term_id(word if word.isascii() else TERMS[word])
+        self[word] = tid
+        return tid
+
+
+_SURFACE_IDS = _SurfaceIds()
+
+
+class _Tokens(NamedTuple):
+    ids: array
+    starts: array
+    ends: array
+
+
+def _tokens(text: str) -> _Tokens:
+    words, starts = split_words(text)
+    ids = array("I", map(_SURFACE_IDS.__getitem__, words))
+    return _Tokens(ids, array("I", starts), array("I", map(int.__add__, starts, map(len, words))))
+
+
+class _DocCache:
+    """Articles as the matcher sees them, by content hash and metadata: typing a query
+    re-scores mostly the same articles, and tokenising is most of a keystroke's work."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, _Doc] = OrderedDict()
+        self._lock = threading.Lock()  # the reader searches in a worker thread
+
+    def get(self, key: tuple) -> _Doc | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: _Doc) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_CACHE = _DocCache()
+
+
+class _Doc(NamedTuple):
+    """One article's words (text, a gap, then the metadata line) as word ids and offsets."""
+
+    text: _Tokens
+    meta: str
+    meta_tokens: _Tokens
+    title_tokens: tuple[int, int] | None
+    ids: array
+    meta_from: int
+
+    def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
+        """(in metadata?, start, end, word spans) of a window."""
+        n = self.meta_from
+        spans = []
+        for p in w.positions:
+            if p >= n:
+                spans.append((self.meta_tokens.starts[p - n], self.meta_tokens.ends[p - n]))
+            else:
+                spans.append((self.text.starts[p], self.text.ends[p]))
+        return w.first >= n, spans[0][0], spans[-1][1], spans
+
+
+def _meta_line(
+    title: str | None, outlet: str | None, byline: str | None, date: str | None, title_in_text: bool
+) -> str:
+    """The metadata searched besides the text: the title when it is not a line of the text."""
+    fields = [outlet, byline, date]
+    if title and not title_in_text:
+        fields.insert(0, title)
+    return " · ".join(f for f in fields if f)
+
+
+def _doc(
+    text: str,
+    title: str | None,
+    outlet: str | None,
+    byline: str | None,
+    date: str | None,
+    title_start: int | None,
+    title_end: int | None,
+) -> _Doc:
+    tokens = _tokens(text)
+    title_in_text = title_start is not None and title_end is not None
+    meta = _meta_line(title, outlet, byline, date, title_in_text)
+    title_tokens = None
+    if title_in_text:
+        title_tokens = (
+            bisect_left(tokens.starts, title_start),
+            bisect_left(tokens.starts, title_end),
+        )
+    meta_tokens = _tokens(meta)
+    ids = array("I", tokens.ids)
+    ids.extend([0] * _GAP)
+    ids.extend(meta_tokens.ids)
+    return _Doc(tokens, meta, meta_tokens, title_tokens, ids, len(tokens.ids) + _GAP)
+
+
+# -- querying --------------------------------------------------------------------------------
+
+
+class _Plan(NamedTuple):
+    words: list[str]
+    terms: list[dict[str, float]]  # per query word: term -> 0..1
+    typing: bool
+
+
+def _plan(query: str, lexicon: fts_vocab.Lexicon) -> _Plan:
+    words = [fts_vocab.term_of(w) for w in query_words(query)]
+    words = [w for w in words if w][:MAX_QUERY_WORDS]
+    typing = query[-1:].isalnum()  # the last word may be unfinished: complete it
+    terms = [expand(lexicon, w, prefix=typing and i == len(words) - 1) for i, w in enumerate(words)]
+    return _Plan(words, terms, typing)
+
+
+def _id_plan(plan: _Plan) -> list[dict[int, float]]:
+    return [{_term_id(t): s for t, s in c.items()} for c in plan.terms]
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _group(terms: Iterable[str]) -> str:
+    return "(" + " OR ".join(map(_quote, terms)) + ")"
+
+
+def _and(groups: list[list[str]]) -> str:
+    return " AND ".join(map(_group, groups))
+
+
+class _Tier(NamedTuple):
+    match: str
+    size: int  # a bound on how many articles match (from document frequencies)
+
+
+def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
+    """The FTS5 queries for the candidate articles, best tier first."""
+    terms = plan.terms
+    tiers: list[_Tier] = []
+    # The exact term, and the most frequent completions of the word being typed: those hold
+    # most of the articles any completion would (all of them are still scored in Python).
+    strong = [
+        sorted(
+            (t for t, s in c.items() if s >= PREFIX),
+            key=lambda t, c=c: (c[t] < EXACT, -df.get(t, 0)),
+        )[: 1 + COMPLETIONS_IN_QUERY]
+        for c in terms
+    ]
+    fuzzy = [
+        sorted((t for t, s in c.items() if s < PREFIX), key=lambda t, c=c: -c[t])[:FUZZY_IN_QUERY]
+        for c in terms
+    ]
+
+    def size_all(groups: list[list[str]]) -> int:
+        return min(sum(df.get(t, 0) for t in g) for g in groups)
+
+    if len(terms) > 1 and all(
+        w in c and c[w] == 1.0 for w, c in zip(plan.words[:-1], terms, strict=False)
+    ):
+        last = plan.words[-1]
+        lasts = [last] if last in terms[-1] and terms[-1][last] == 1.0 else []
+        if plan.typing:
+            more = sorted(strong[-1], key=lambda t: -df.get(t, 0))
+            lasts += [t for t in more if t != last][: PHRASE_COMPLETIONS - len(lasts)]
+        if lasts:
+            head = " ".join(plan.words[:-1])
+            match = " OR ".join(_quote(f"{head} {t}") for t in lasts)
+            tiers.append(_Tier(match, size_all([[w] for w in plan.words[:-1]])))
+    if all(strong):
+        tiers.append(_Tier(_and(strong), size_all(strong)))
+    # Typo corrections, first only for the words that have no exact answer: a correctly
+    # typed word must not drift ("petrolium exports" wants exports, not efforts or escorts,
+    # which bm25 would even prefer for being rarer).
+    needed = [s or f for s, f in zip(strong, fuzzy, strict=True)]
+    both = [s + f for s, f in zip(strong, fuzzy, strict=True)]
+    for groups in (needed, both):
+        if groups != strong and all(groups) and not any(t.match == _and(groups) for t in tiers):
+            tiers.append(_Tier(_and(groups), size_all(groups)))
+    if len(terms) > 1 and any(both):
+        every = list(dict.fromkeys(t for g in both for t in g))
+        tiers.append(_Tier(_group(every), sum(df.get(t, 0) for t in every)))
+    return tiers
+
+
+SMALL_WITHIN = 256  # a view this small is matched id by id
+
+
+class _Within:
+    """A large `within` set as a temporary table, refilled only when another set comes."""
+
+    # id(conn) -> (conn, the set, its length); holding them keeps their ids from being reused.
+    _filled: ClassVar[dict[int, tuple[sqlite3.Connection, Collection[int], int]]] = {}
+
+    @classmethod
+    def clause(cls, conn: sqlite3.Connection, within: Collection[int]) -> tuple[str, tuple]:
+        """SQL restricting article_fts's rowid to `within`, and its parameters."""
+        if len(within) <= SMALL_WITHIN:
+            # FTS5 seeks each id in the doclists: cheaper than matching the whole library.
+            return " AND rowid IN (SELECT value FROM json_each(?))", (_json(within),)
+        held = cls._filled.get(id(conn))
+        if held is None or held[0] is not conn or held[1] is not within or held[2] != len(within):
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS fts_within (id INTEGER PRIMARY KEY)")
+            conn.execute("DELETE FROM temp.fts_within")
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.fts_within VALUES (?)", ((i,) for i in within)
+            )
+            if len(cls._filled) > 16:  # connections come and go (tests, workers)
+                cls._filled.clear()
+            cls._filled[id(conn)] = (conn, within, len(within))
+        # `+rowid`: filter the matches, rather than one FTS5 lookup per id of a large set.
+        return " AND +rowid IN (SELECT id FROM temp.fts_within)", ()
+
+
+def _candidates(
+    conn: sqlite3.Connection,
+    tiers: list[_Tier],
+    budget: int,
+    within: Collection[int] | None,
+    cancel: threading.Event | None,
+) -> list[int] | None:
+    """Article ids, best tier first, up to `budget`; None when cancelled."""
+    found: dict[int, None] = {}
+    where, params = "", ()
+    if within is not None:
+        where, params = _Within.clause(conn, within)
+    for tier in tiers:
+        if cancel is not None and cancel.is_set():
+            return None
+        order = "rank" if tier.size <= RANK_LIMIT else "rowid DESC"
+        rows = conn.execute(
+            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
+            f"ORDER BY {order} LIMIT ?",
+            (tier.match, *params, budget + len(found)),
+        )
+        for (rowid,) in rows:
+            if rowid not in found:
+                found[rowid] = None
+                if len(found) >= budget:
+                    return list(found)
+    return list(found)
+
+
+def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
+    """The matcher's view of these articles; only those not cached have their text read."""
+    # The parser is part of the key: a new parser may give other text for the same bytes.
+    rows = conn.execute(
+        "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, title_end "
+        "FROM article WHERE id IN (SELECT value FROM json_each(?))",
+        (_json(ids),),
+    ).fetchall()
+    docs: dict[int, _Doc] = {}
+    missing: dict[int, tuple] = {}
+    for aid, *key in rows:
+        key = tuple(key)
+        doc = _CACHE.get(key)
+        if doc is None:
+            missing[aid] = key
+        else:
+            docs[aid] = doc
+    if missing:
+        for aid, text in conn.execute(
+            "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(missing),),
+        ):
+            key = missing[aid]
+            docs[aid] = doc = _doc(text, *key[2:])
+            _CACHE.put(key, doc)
+    return docs
+
+
+def search(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    limit: int = 50,
+    cancel: threading.Event | None = None,
+    within: Collection[int] | None = None,
+) -> list[LibraryHit]:
+    """The best hits for `query`, best first: each article's best hit, then more hits.
+
+    `within` restricts the search to these article ids. Returns [] for an empty query, or
+    as soon as `cancel` is set (the query went stale).
+    """
+    if limit <= 0 or (within is not None and not within):
+        return []
+    plan = _plan(query, SqlLexicon(conn))
+    if not plan.words or not any(plan.terms):
+        return []
+    every = {t for c in plan.terms for t in c}
+    df = dict(
+        conn.execute(
+            "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+            (_json(every),),
+        ).fetchall()
+    )
+    budget = max(MIN_BUDGET, limit + limit // 5)
+    ids = _candidates(conn, _tiers(plan, df), budget, within, cancel)
+    if not ids:
+        return []
+    order = {aid: n for n, aid in enumerate(ids)}
+    docs = _load_docs(conn, ids)
+    id_plan = _id_plan(plan)
+    found: list[tuple[bool, int, float, int, Window]] = []
+    for n, aid in enumerate(ids):
+        if cancel is not None and n % 16 == 0 and cancel.is_set():
+            return []
+        doc = docs.get(aid)
+        if doc is None:  # deleted since the index was read
+            continue
+        windows = find_windows(
+            doc.ids,
+            id_plan,
+            meta_from=doc.meta_from,
+            title_tokens=doc.title_tokens,
+            max_windows=HITS_PER_ARTICLE,
+        )
+        for r, w in enumerate(windows):
+            found.append((w.score < 20, r, -w.score, order[aid], w))
+    # Hits with every query word come first; among them each article's best hit, then its
+    # further hits, so the first screen shows many articles; ties keep the bm25 order.
+    found.sort(key=lambda x: x[:4])
+    top = found[:limit]
+    texts = _texts(conn, {ids[x[3]] for x in top})
+    return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
+
+
+def _json(items: Iterable) -> str:
+    import json
+
+    return json.dumps(list(items), ensure_ascii=False)
+
+
+def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    return dict(
+        conn.execute(
+            "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(ids),),
+        ).fetchall()
+    )
+
+
+def _hit(article_id: int, doc: _Doc, text: str, w: Window) -> LibraryHit:
+    in_meta, start, end, spans = doc.span(w)
+    if in_meta:
+        snippet, marks = make_snippet(doc.meta, start, end, spans)
+        return LibraryHit(article_id, w.score, 0, 0, snippet, marks)
+    snippet, marks = make_snippet(text, start, end, spans)
+    return LibraryHit(article_id, w.score, start, end, snippet, marks)
+
+
+def find_in_text(
+    query: str, text: str, *, conn: sqlite3.Connection | None = None
+) -> list[tuple[int, int]]:
+    """Every hit of `query` in `text` (one article's text), in text order, for next/previous
+    hit in the reader.
+
+    Query words are expanded by the same rules as `search`: over the library's vocabulary
+    when `conn` is given (then exactly as `search` expanded them), else over the text's own
+    words.
+    """
+    tokens = _tokens(text)
+    if conn is not None:
+        lexicon: fts_vocab.Lexicon = SqlLexicon(conn)
+    else:
+        lexicon = TextLexicon(map(_TERM_NAMES.__getitem__, tokens.ids))
+    plan = _plan(query, lexicon)
+    if not plan.words or not any(plan.terms):
+        return []
+    windows = find_windows(
+        tokens.ids,
+        _id_plan(plan),
+        meta_from=len(tokens.ids),
+        max_windows=None,
+        max_occurrences=IN_ARTICLE_CAP,
+        max_anchors=IN_ARTICLE_CAP,
+    )
+    # Where the whole query occurs somewhere, stray single words are noise for n/N.
+    if any(w.score >= 20 for w in windows):
+        windows = [w for w in windows if w.score >= 20]
+    return sorted((tokens.starts[w.first], tokens.ends[w.last]) for w in windows)

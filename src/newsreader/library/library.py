@@ -1,0 +1,286 @@
+"""`Library`: the one object the reader and the CLI hold; every question goes through it.
+
+It owns two connections to the database: one that writes (ingest, removals; one writer at a
+time, batched) and one that reads (lists, article text, search), so a long ingest in a worker
+never blocks the list or a search (WAL readers do not wait for writers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsreader import paths as app_paths
+from newsreader.corpus.models import Corpus
+from newsreader.library import db, fts, ingest
+from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
+from newsreader.search.hit import Hit
+
+_SEEDED = "seeded"  # meta key: the bundled seeds were added once; removing them sticks
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    id: int
+    kind: str
+    locator: str
+    name: str | None
+    articles: int
+    missing: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "locator": self.locator,
+            "name": self.name,
+            "articles": self.articles,
+            "missing": self.missing,
+        }
+
+
+class Library:
+    """The library database at `path` (default: the user data dir); see the module docstring."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or db.default_path()
+        self.warnings: list[str] = []
+        self.read_only = False
+        try:
+            self.conn = db.open_library(self.path, warn=self.warnings.append)
+        except db.LibraryError as e:
+            # A library we may not write (a read-only disk or folder) can still be read.
+            conn = db.open_read_only(self.path)
+            if conn is None:
+                raise
+            self.conn, self.read_only = conn, True
+            self.warnings.append(f"{e}; opened read-only (nothing can be added)")
+        self._write_lock = threading.Lock()
+        try:
+            # Not query_only: search keeps a TEMP table of the view's ids on this connection.
+            reader = self.conn if self.read_only else db.open_library(self.path)
+        except db.LibraryError:
+            reader = self.conn
+        self.reader = TextSource(reader)
+
+    def close(self) -> None:
+        if self.reader.conn is not self.conn:
+            self.reader.conn.close()
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------------
+
+    def add_paths(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        cancel: threading.Event | None = None,
+        progress: ingest.Progress | None = None,
+    ) -> ingest.IngestReport:
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
+        with self._write_lock:
+            try:
+                return ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
+    def refresh(
+        self,
+        *,
+        cancel: threading.Event | None = None,
+        progress: ingest.Progress | None = None,
+    ) -> ingest.IngestReport:
+        """Look again at every folder and file source: new, changed and vanished files."""
+        local = [s.locator for s in self.sources() if s.kind in ("folder", "file")]
+        return self.add_paths(local, cancel=cancel, progress=progress)
+
+    def ensure_seeded(self) -> None:
+        """Add the bundled seeds the first time the library is opened (once: a user who removes
+        them does not get them back)."""
+        if self.read_only or self.meta(_SEEDED) is not None:
+            return
+        self.add_paths([app_paths.seeds_dir()])
+        self.set_meta(_SEEDED, "1")
+
+    def remove(self, ref: str) -> tuple[SourceInfo, int]:
+        """Forget the source named by `ref` (its path, URL, name or id); returns it and how
+        many articles went with it. Raises `KeyError` with a message when nothing matches."""
+        source = self.find_source(ref)
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be removed")
+        with self._write_lock:
+            count = ingest.remove_source(self.conn, source.id)
+        return source, count
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write_lock, db.transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def sources(self) -> list[SourceInfo]:
+        rows = self._read(
+            "SELECT s.id, s.kind, s.locator, s.name, count(a.id) AS n, "
+            "coalesce(sum(a.missing), 0) AS m FROM source s "
+            "LEFT JOIN article a ON a.source_id = s.id GROUP BY s.id ORDER BY s.id"
+        )
+        return [SourceInfo(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+    def find_source(self, ref: str) -> SourceInfo:
+        sources = self.sources()
+        candidates = _path_keys(ref)
+        for s in sources:
+            if s.locator in candidates or str(s.id) == ref:
+                return s
+        named = [s for s in sources if s.name == ref]
+        if len(named) == 1:
+            return named[0]
+        raise KeyError(f"no source {ref!r} in the library (see `newsreader sources`)")
+
+    def count(self) -> int:
+        return int(self._read("SELECT count(*) FROM article")[0][0])
+
+    def articles(self, ids: Sequence[int] | None = None) -> list[StoredArticle]:
+        """Articles with their metadata (text on first use), in the list's order: by locator,
+        as the folder view always was. `ids` narrows to a view of the library."""
+        sql = f"SELECT {LIST_COLUMNS} FROM article"
+        if ids is None:
+            rows = self._read(sql + " ORDER BY locator")
+        else:
+            rows = []
+            wanted = sorted(set(ids))
+            for i in range(0, len(wanted), 900):
+                chunk = wanted[i : i + 900]
+                rows += self._read(sql + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            rows.sort(key=lambda r: r["locator"])
+        return [StoredArticle.from_row(r, self.reader) for r in rows]
+
+    def corpus(self, ids: Sequence[int] | None = None, name: str = "library") -> Corpus:
+        return Corpus(articles=list(self.articles(ids)), name=name)
+
+    def article(self, article_id: int) -> StoredArticle | None:
+        rows = self._read(f"SELECT {LIST_COLUMNS} FROM article WHERE id = ?", (article_id,))
+        return StoredArticle.from_row(rows[0], self.reader) if rows else None
+
+    def resolve(self, ref: str, within: Sequence[StoredArticle] | None = None) -> StoredArticle:
+        """The article named by `ref`: its id, its path (as given or resolved), its URL, or a
+        unique start of its file name or title. Raises `KeyError` with a one-line message."""
+        pool = list(within) if within is not None else None
+        if ref.isdigit():
+            found = self.article(int(ref))
+            if found is not None and (pool is None or found in pool):
+                return found
+        keys = _path_keys(ref)
+        if pool is None:
+            for key in keys:
+                rows = self._read(f"SELECT {LIST_COLUMNS} FROM article WHERE locator = ?", (key,))
+                if rows:
+                    return StoredArticle.from_row(rows[0], self.reader)
+            pool = self.articles()
+        else:
+            for a in pool:
+                if a.locator in keys:
+                    return a
+        low = ref.lower()
+        matches = [
+            a
+            for a in pool
+            if Path(a.locator).name.lower().startswith(low)
+            or a.display_title.lower().startswith(low)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise KeyError(f"no article {ref!r} in the library")
+        names = ", ".join(f"{a.article_id} ({Path(a.locator).name})" for a in matches[:5])
+        raise KeyError(f"{ref!r} names {len(matches)} articles: {names}; give an id or path")
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        cancel: threading.Event | None = None,
+        within: Sequence[int] | None = None,
+    ) -> list[fts.LibraryHit]:
+        with self.reader.lock:
+            return fts.search(self.reader.conn, query, limit=limit, cancel=cancel, within=within)
+
+    def hits(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        cancel: threading.Event | None = None,
+        within: Sequence[int] | None = None,
+        articles: dict[int, StoredArticle] | None = None,
+    ) -> list[Hit]:
+        """`search` as the reader and the CLI show it: each hit with its article (taken from
+        `articles` by id when given, so the reader's list objects are reused)."""
+        found = self.search(query, limit=limit, cancel=cancel, within=within)
+        by_id = dict(articles or {})
+        missing = [h.article_id for h in found if h.article_id not in by_id]
+        if missing:
+            by_id.update((a.article_id, a) for a in self.articles(missing))
+        return [
+            Hit(
+                by_id[h.article_id],
+                h.score,
+                h.start,
+                h.end,
+                h.snippet,
+                tuple(h.snippet_highlights),
+            )
+            for h in found
+            if h.article_id in by_id
+        ]
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self.reader.lock:
+            try:
+                return self.reader.conn.execute(sql, params).fetchall()
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
+
+def _path_keys(ref: str) -> set[str]:
+    """How a locator given by the user may be stored: as typed, absolute, or resolved."""
+    keys = {ref}
+    if "://" not in ref:
+        p = Path(ref).expanduser()
+        keys.add(str(p.absolute()))
+        with contextlib.suppress(OSError):
+            keys.add(str(p.resolve()))
+    return keys
+
+
+def _as_library_error(e: sqlite3.Error, path: Path) -> db.LibraryError:
+    kind = db.classify_error(e)
+    if kind == "corrupt":
+        return db.LibraryError(
+            f"the library {path} is damaged ({e}); move it aside and add your folders again"
+        )
+    if kind == "unwritable":
+        return db.LibraryError(f"cannot write the library {path} ({e}): disk full or read-only?")
+    if kind == "busy":
+        return db.LibraryError(f"the library {path} is busy (another newsreader is writing)")
+    return db.LibraryError(f"library error: {e}")

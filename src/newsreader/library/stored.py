@@ -1,0 +1,142 @@
+"""Articles read from the library: metadata at once, text and paragraphs when first needed.
+
+`StoredArticle` is an `Article` (every engine function takes it as is) whose `text` and
+`paragraphs` are fetched from the database on first access, so a list of 100k articles costs
+their metadata only. Two stored articles are equal when they are the same row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from newsreader.corpus.models import Article, Paragraph
+from newsreader.library.pack import unpack_paragraphs
+
+# The dataclass slots of `Article` hold the loaded values; the properties below stand in front.
+_TEXT = Article.__dict__["text"]
+_PARAGRAPHS = Article.__dict__["paragraphs"]
+
+LIST_COLUMNS = (
+    "id, source_id, locator, title, display_title, outlet, date, byline, kind, encoding, "
+    "title_start, title_end, content_hash, missing"
+)
+
+
+class TextSource:
+    """Where lazy articles read their text: one connection, used under a lock (readers run in
+    worker threads; SQLite connections must not interleave statements)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def load(self, article_id: int) -> tuple[str, list[Paragraph]]:
+        with self.lock:
+            row = self.conn.execute(
+                "SELECT text, paragraphs FROM article WHERE id = ?", (article_id,)
+            ).fetchone()
+        if row is None:
+            return "", []
+        return row[0], unpack_paragraphs(row[1])
+
+
+class StoredArticle(Article):
+    """A library row as an `Article`; see the module docstring."""
+
+    __slots__ = ("_display", "_hash", "_source", "article_id", "locator", "missing", "source_id")
+
+    article_id: int
+    source_id: int
+    locator: str
+    missing: bool
+    _display: str
+    _hash: str
+    _source: TextSource
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, source: TextSource) -> StoredArticle:
+        a = cls.__new__(cls)
+        a.article_id = row["id"]
+        a.source_id = row["source_id"]
+        a.locator = row["locator"]
+        a.missing = bool(row["missing"])
+        a.path = Path(row["locator"])
+        a.title = row["title"]
+        a.outlet = row["outlet"]
+        a.date = row["date"]
+        a.byline = row["byline"]
+        a.kind = row["kind"]
+        a.encoding = row["encoding"] or "utf-8"
+        start, end = row["title_start"], row["title_end"]
+        a.title_span = (start, end) if start is not None and end is not None else None
+        a._display = row["display_title"]
+        a._hash = row["content_hash"]
+        a._source = source
+        return a
+
+    def _load(self) -> None:
+        text, paragraphs = self._source.load(self.article_id)
+        _TEXT.__set__(self, text)
+        _PARAGRAPHS.__set__(self, paragraphs)
+
+    @property  # a lazy stand-in for the dataclass field
+    def text(self) -> str:
+        try:
+            return str(_TEXT.__get__(self))
+        except AttributeError:
+            self._load()
+            return str(_TEXT.__get__(self))
+
+    @text.setter
+    def text(self, value: str) -> None:
+        _TEXT.__set__(self, value)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        try:
+            value: list[Paragraph] = _PARAGRAPHS.__get__(self)
+        except AttributeError:
+            self._load()
+            value = _PARAGRAPHS.__get__(self)
+        return value
+
+    @paragraphs.setter
+    def paragraphs(self, value: list[Paragraph]) -> None:
+        _PARAGRAPHS.__set__(self, value)
+
+    @property
+    def loaded(self) -> bool:
+        try:
+            _TEXT.__get__(self)
+        except AttributeError:
+            return False
+        return True
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self._display
+
+    @property
+    def content_hash(self) -> str:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoredArticle):
+            return self.article_id == other.article_id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(("stored", self.article_id))
+
+    def __repr__(self) -> str:
+        return f"StoredArticle(id={self.article_id}, locator={self.locator!r})"
+
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        data["id"] = self.article_id
+        data["path"] = self.locator
+        data["missing"] = self.missing
+        return data

@@ -1,0 +1,109 @@
+"""Articles as plain tuples (for the parse workers to send back) and the parser fingerprint.
+
+Plain builtin tuples move between processes far cheaper than dataclasses. The fingerprint
+hashes what parsing depends on (model fields, the corpus package's source, Python, the
+decoding/HTML libraries): the library stores it per row, so a changed loader re-parses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import sys
+from dataclasses import fields
+from importlib import metadata
+from pathlib import Path
+
+from newsreader.corpus import loader as corpus_loader
+from newsreader.corpus.models import Article, Paragraph, Sentence
+
+log = logging.getLogger(__name__)
+
+# Bump when the layout of the payload changes (the fingerprint covers model and loader changes).
+FORMAT_VERSION = 3
+MAGIC = b"NRCACHE\0"
+MARSHAL_VERSION = 4
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_PARAGRAPH_FIELDS = tuple(f.name for f in fields(Paragraph))
+_A_PATH = _ARTICLE_FIELDS.index("path")
+_A_PARAS = _ARTICLE_FIELDS.index("paragraphs")
+_P_SENTS = _PARAGRAPH_FIELDS.index("sentences")
+
+
+# Libraries whose version changes what the loader produces (decoding, HTML extraction).
+_PARSING_LIBRARIES = (
+    "charset-normalizer",
+    "selectolax",
+    "trafilatura",
+    "htmldate",
+    "justext",
+    "lxml",
+)
+
+
+def _source_fingerprint() -> str:
+    """Hash of what parsing depends on: model fields, corpus package source, Python, libraries."""
+    h = hashlib.sha256()
+    h.update(
+        repr((FORMAT_VERSION, sys.version_info[:2], _ARTICLE_FIELDS, _PARAGRAPH_FIELDS)).encode()
+    )
+    for lib in _PARSING_LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            h.update(f"{lib}={metadata.version(lib)}".encode())
+    h.update(repr(tuple(f.name for f in fields(Sentence))).encode())
+    pkg = Path(corpus_loader.__file__).resolve().parent
+    # Saved .html pages are extracted by sources/extract.py (trafilatura and its options).
+    extract = pkg.parent / "sources" / "extract.py"
+    try:
+        for src in [*sorted(pkg.glob("*.py")), extract]:
+            h.update(src.name.encode())
+            h.update(src.read_bytes())
+    except OSError:
+        pass  # an unreadable source tree only weakens invalidation, the keys still hold
+    return h.hexdigest()[:32]
+
+
+_FINGERPRINT: str | None = None
+
+
+def fingerprint() -> str:
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = _source_fingerprint()
+    return _FINGERPRINT
+
+
+# --- encoding articles as plain tuples -------------------------------------------------------
+
+
+def encode_article(a: Article) -> tuple:
+    """The article as builtin tuples/str/int, in field order; sentences as flat int pairs."""
+    vals = [getattr(a, name) for name in _ARTICLE_FIELDS]
+    vals[_A_PATH] = str(a.path)
+    paras = []
+    for p in a.paragraphs:
+        pv = [getattr(p, name) for name in _PARAGRAPH_FIELDS]
+        flat: list[int] = []
+        for s in p.sentences:
+            flat.append(s.start)
+            flat.append(s.end)
+        pv[_P_SENTS] = tuple(flat)
+        paras.append(tuple(pv))
+    vals[_A_PARAS] = tuple(paras)
+    return tuple(vals)
+
+
+def decode_article(t: tuple, path: Path | None = None) -> Article:
+    """Rebuild an Article; `path` reuses an equal Path object (making 10k of them costs)."""
+    vals = list(t)
+    vals[_A_PATH] = path if path is not None and str(path) == t[_A_PATH] else Path(t[_A_PATH])
+    paras = []
+    sentence, paragraph = Sentence, Paragraph
+    for pv in t[_A_PARAS]:
+        pv = list(pv)
+        flat = pv[_P_SENTS]
+        pv[_P_SENTS] = tuple(map(sentence, flat[0::2], flat[1::2]))
+        paras.append(paragraph(*pv))
+    vals[_A_PARAS] = paras
+    return Article(*vals)
