@@ -105,7 +105,7 @@ def test_opml_export_round_trips_and_escapes() -> None:
     assert text.startswith("<?xml") and "&amp;" in text
     assert parse_opml(text.encode()) == [
         ("https://b.example/feed?a=1&b=2", 'Blog "&" <more>'),
-        ("https://c.example/", "https://c.example/"),
+        ("https://c.example/", None),
     ]
 
 

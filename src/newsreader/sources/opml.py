@@ -37,8 +37,9 @@ def parse_opml(data: bytes) -> list[tuple[str, str | None]]:
         url = (attrs.get("xmlurl") or "").strip()
         if not url or url in feeds:
             continue
-        name = (attrs.get("title") or attrs.get("text") or "").strip()
-        feeds[url] = " ".join(name.split()) or None
+        name = " ".join((attrs.get("title") or attrs.get("text") or "").split())
+        # Exporters (ours too) put the URL where a feed has no name: that is not a name.
+        feeds[url] = name if name and name != url else None
     return list(feeds.items())
 
 
