@@ -7,8 +7,9 @@ when `--pages DIR` names a folder of .html files (cycled; e.g. trafilatura's tes
 generated news-like pages with navigation, sidebars and scripts.
 
 Measured, each a fresh process, median of `--rounds`:
-- `newsreader (feeds only)`: `python -c` running `sources.feeds.fetch_feeds(full_text=False)`
-  (and `newsreader fetch --no-full-text` when that command exists and `--cli` is given).
+- `newsreader (feeds only)`: `python -c` running `sources.feeds.fetch_feeds(full_text=False)`,
+  and the command `newsreader fetch --no-full-text`, which also stores every entry in a fresh
+  library (segmentation, metadata, search index).
 - `newsboat -x reload` with its default config (reload-threads 1) and with reload-threads 8;
   fresh cache.db every round, temporary HOME.
 - full text: `fetch_feeds(full_text=True)` over every entry page; pages/s = pages / seconds.
@@ -143,6 +144,19 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = N
     return time.perf_counter() - t
 
 
+def cli_round(urls: list[str]) -> float:
+    """`newsreader fetch --no-full-text` into a fresh library (feeds added beforehand)."""
+    exe = str(Path(sys.executable).with_name("newsreader"))
+    from newsreader.sources.opml import to_opml
+
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "NEWSREADER_HOME": home}
+        opml = Path(home) / "feeds.opml"
+        opml.write_text(to_opml((u, None) for u in urls))
+        subprocess.run([exe, "import", "opml", str(opml)], check=True, env=env, capture_output=True)
+        return timed([exe, "fetch", "--no-full-text"], env=env)
+
+
 def newsboat_round(urls: list[str], threads: int | None) -> float:
     with tempfile.TemporaryDirectory() as home:
         (Path(home) / "urls").write_text("\n".join(urls) + "\n")
@@ -175,6 +189,8 @@ def main() -> int:
             timed([sys.executable, "-c", FEEDS_ONLY, *urls], env=env) for _ in range(args.rounds)
         ]
         rows.append(("newsreader fetch_feeds, feeds only", statistics.median(ours), ""))
+        cli = [cli_round(urls) for _ in range(args.rounds)]
+        rows.append(("newsreader fetch --no-full-text (CLI + library)", statistics.median(cli), ""))
         if shutil.which("newsboat"):
             for threads in (None, 8):
                 times = [newsboat_round(urls, threads) for _ in range(args.rounds)]

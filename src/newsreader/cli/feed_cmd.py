@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import TYPE_CHECKING
 
 from newsreader.cli.common import CliError, open_library, print_json
 from newsreader.library import LibraryError
+
+if TYPE_CHECKING:
+    from newsreader.library import Library
+    from newsreader.library.incoming import FeedSource
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -56,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _feed_json(f) -> dict[str, object]:
+def _feed_json(f: FeedSource) -> dict[str, object]:
     return {
         "id": f.id,
         "url": f.spec.url,
@@ -67,7 +72,7 @@ def _feed_json(f) -> dict[str, object]:
     }
 
 
-def _add(library, url: str, name: str | None) -> int:
+def _add(library: Library, url: str, name: str | None) -> int:
     from newsreader.library import incoming
     from newsreader.sources.http import FetchError, check_url
 
@@ -81,7 +86,7 @@ def _add(library, url: str, name: str | None) -> int:
     return 0
 
 
-def _remove(library, ref: str) -> int:
+def _remove(library: Library, ref: str) -> int:
     from newsreader.library import incoming
 
     feeds = incoming.feed_sources(library.conn)

@@ -11,9 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from newsreader.cli.common import CliError, open_library, print_json
 from newsreader.library import LibraryError
+
+if TYPE_CHECKING:
+    from newsreader.library.incoming import DocumentsReport
+    from newsreader.sources.models import FeedResult
 
 EXIT_SOME_FAILED = 1
 
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if failed else 0
 
 
-def _result_json(result, report) -> dict[str, object]:
+def _result_json(result: FeedResult, report: DocumentsReport | None) -> dict[str, object]:
     return {
         "url": result.url,
         "name": result.name,
@@ -111,7 +116,7 @@ def _result_json(result, report) -> dict[str, object]:
     }
 
 
-def _print_result(result, report) -> None:
+def _print_result(result: FeedResult, report: DocumentsReport | None) -> None:
     label = result.label
     if result.error is not None:
         print(f"newsreader: {label}: {result.error}", file=sys.stderr)
