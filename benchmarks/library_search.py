@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import re
 import shutil
@@ -35,7 +36,6 @@ WORK = HERE / ".work" / "library_search"
 
 QUERIES = ["petrolium exports", "oil prices", "central bank", "tencent meting", "wheat"]
 TYPED = ["petrolium exports", "central bank interest rates", "goverment budget deficit"]
-RUNS = 5
 
 
 def reuters(git_dir: Path) -> list[tuple[str, str, str]]:
@@ -128,33 +128,46 @@ def build(path: Path, texts: list[tuple[str, str, str]]) -> float:
     return seconds
 
 
-def timed(cmd: list[str], stdin: Path | None = None) -> tuple[float, int]:
-    """Median wall seconds of RUNS runs, and the output's line count."""
-    times = []
+def timed(cmd: list[str], stdin: Path | None, runs: int) -> tuple[float, float, int]:
+    """Median wall and CPU (user+sys of the child) seconds of `runs` runs, and the output's
+    line count. CPU is given too because the machine may be shared: wall time then
+    measures the neighbours as much as the command."""
+    import resource
+
+    walls, cpus = [], []
     lines = 0
-    for _ in range(RUNS):
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with open(stdin or "/dev/null", "rb") as f:
             t0 = time.perf_counter()
             out = subprocess.run(cmd, stdin=f, capture_output=True, check=False).stdout
-            times.append(time.perf_counter() - t0)
+            walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         lines = out.count(b"\n")
-    return statistics.median(times), lines
+    return statistics.median(walls), statistics.median(cpus), lines
 
 
-def keystrokes(path: Path) -> list[float]:
-    """Milliseconds per search while typing each of TYPED char by char, in one process."""
+def keystrokes(path: Path, limit: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per search while typing each of TYPED char by char, in one
+    process (the reader's case: the article cache warms as you type)."""
     from newsreader.library import db, fts
 
     conn = db.open_library(path)
     fts.search(conn, "warm")  # first query pays the imports' lazy parts
-    out = []
+    walls, cpus = [], []
     for query in TYPED:
         for i in range(1, len(query) + 1):
-            t0 = time.perf_counter()
-            fts.search(conn, query[:i])
-            out.append((time.perf_counter() - t0) * 1000)
+            t0, c0 = time.perf_counter(), time.process_time()
+            fts.search(conn, query[:i], limit=limit)
+            walls.append((time.perf_counter() - t0) * 1000)
+            cpus.append((time.process_time() - c0) * 1000)
     conn.close()
-    return out
+    return walls, cpus
+
+
+def p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20)[-1]
 
 
 def fzf_binary() -> str | None:
@@ -172,14 +185,16 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reuters-git", type=Path, required=True)
     parser.add_argument("--sizes", default="19000,100000")
+    parser.add_argument("--runs", type=int, default=5, help="whole-process runs per query")
+    parser.add_argument("--limit", type=int, default=50, help="hits per keystroke search")
     parser.add_argument("--keep", action="store_true", help="reuse libraries already built")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     WORK.mkdir(parents=True, exist_ok=True)
     wire = reuters(args.reuters_git)
-    print(f"Reuters-21578 bodies: {len(wire)}", flush=True)
+    print(f"Reuters-21578 bodies: {len(wire)}; load average {os.getloadavg()[0]:.1f}", flush=True)
     fzf = fzf_binary()
-    rows = []
+    summary = []
     for size in sizes:
         texts = wire[:size]
         if size > len(texts):
@@ -194,19 +209,30 @@ def main() -> int:
         mb = path.stat().st_size / 2**20
         chars = sum(len(t) for _, t, _ in texts)
         print(f"\n{size} articles ({chars / 1e6:.0f}M chars): built in {seconds:.1f} s, "
-              f"{mb:.0f} MB", flush=True)  # fmt: skip
-        print(f"{'query':<22} {'fts5 s':>8} {'hits':>5} {'fzf s':>8} {'lines':>6} {'ratio':>6}")
+              f"{mb:.0f} MB; load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+        print(f"{'query':<20} {'ours wall':>9} {'cpu':>6} {'hits':>5} {'fzf wall':>9} {'cpu':>6} "
+              f"{'lines':>6} {'wall x':>6} {'cpu x':>6}")  # fmt: skip
+        ratios = []
         for q in QUERIES:
-            ours, n = timed([sys.executable, "-m", "newsreader.library.fts_cli", q,
-                             "--db", str(path)])  # fmt: skip
-            theirs, m = timed([fzf, "--filter", q], lines) if fzf else (float("nan"), 0)
-            print(f"{q:<22} {ours:8.3f} {n:5d} {theirs:8.3f} {m:6d} {ours / theirs:6.2f}",
-                  flush=True)  # fmt: skip
-        keys = keystrokes(path)
-        p95 = statistics.quantiles(keys, n=20)[-1]
-        print(f"per keystroke ({len(keys)} searches): p50 {statistics.median(keys):.1f} ms, "
-              f"p95 {p95:.1f} ms, max {max(keys):.1f} ms", flush=True)  # fmt: skip
-        rows.append((size, seconds, mb, p95))
+            ours = [sys.executable, "-m", "newsreader.library.fts_cli", q, "--db", str(path)]
+            w, c, n = timed(ours, None, args.runs)
+            fw, fc, m = timed([fzf, "--filter", q], lines, args.runs) if fzf else (0, 0, 0)
+            ratios.append((w / fw if fw else float("nan"), c / fc if fc else float("nan")))
+            print(f"{q:<20} {w:9.3f} {c:6.3f} {n:5d} {fw:9.3f} {fc:6.3f} {m:6d} "
+                  f"{ratios[-1][0]:6.2f} {ratios[-1][1]:6.2f}", flush=True)  # fmt: skip
+        walls, cpus = keystrokes(path, args.limit)
+        print(
+            f"per keystroke ({len(walls)} searches, limit {args.limit}): wall p50 "
+            f"{statistics.median(walls):.1f} p95 {p95(walls):.1f} max {max(walls):.1f} ms; "
+            f"cpu p50 {statistics.median(cpus):.1f} p95 {p95(cpus):.1f} ms",
+            flush=True,
+        )
+        summary.append((size, seconds, mb, ratios, p95(walls), p95(cpus)))
+    print("\nsize     build s   MB  search/fzf wall (median)  cpu  keystroke p95 wall  cpu")
+    for size, seconds, mb, ratios, pw, pc in summary:
+        rw = statistics.median(r[0] for r in ratios)
+        rc = statistics.median(r[1] for r in ratios)
+        print(f"{size:<8} {seconds:7.1f} {mb:4.0f} {rw:25.2f} {rc:4.2f} {pw:18.1f} {pc:4.1f}")
     return 0
 
 

@@ -39,6 +39,28 @@ def clean_for_display(text: str) -> str:
     return text
 
 
+def one_line(value: str | None, limit: int = 0) -> str:
+    """Untrusted text for one display line (a title, an outlet, a snippet, a query).
+
+    Controls and bidi overrides become spaces (`clean_for_display`), then every run of
+    whitespace, newlines included, becomes one space; past `limit` characters the text is cut
+    and ends with "…".
+    """
+    s = " ".join(clean_for_display(value or "").split())
+    return s[: limit - 1] + "…" if limit and len(s) > limit else s
+
+
+# C0/C1 controls except \n and \t, and DEL: never content. Wire copy uses them as layout marks
+# (a control character opening each paragraph); segmentation and metadata see them as spaces.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def blank_controls(text: str) -> str:
+    """`text` with control characters (not \\n or \\t) replaced by spaces: same length, so offsets
+    found on the result index `text` too. Returns `text` itself when there is nothing to blank."""
+    return _CONTROLS.sub(" ", text) if _CONTROLS.search(text) else text
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink `start:end` to leave out whitespace at either end (offsets into `text`)."""
     # Most spans have no surrounding whitespace: answer those without a loop.

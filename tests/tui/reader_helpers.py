@@ -24,13 +24,46 @@ def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
 
 
 async def wait_loaded(pilot: Pilot, app: NewsreaderApp) -> None:
-    """Until the load and index workers have reported (bounded, never hangs a test)."""
-    for _ in range(200):
+    """Until the load and index workers have reported and the reader shows the result: the
+    first article in the text pane, when there is one (bounded, never hangs a test). The list
+    highlights it by a message after loading, which a busy machine delivers a moment later."""
+
+    def shown() -> bool:
+        return app.loaded and (
+            not app.corpus.articles or app.main_screen.text_view.article is not None
+        )
+
+    for _ in range(400):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.loaded:
+        if shown():
             return
     raise AssertionError("the corpus never finished loading")
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
+    """Until `condition()` holds: what the user waits to see, not a fixed number of pauses."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.app.screen.workers.wait_for_complete()
+        await pilot.pause(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+def record_notifications(app: Any) -> list[tuple[str, str]]:
+    """Every (message, severity) the app notifies from now on. Textual drops a notification
+    when it times out, which on a busy machine can be before a test gets to read it."""
+    seen: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        seen.append((str(message), str(kwargs.get("severity", "information"))))
+        notify(message, **kwargs)
+
+    app.notify = recording
+    return seen
 
 
 async def settle(pilot: Pilot, app: NewsreaderApp) -> None:

@@ -15,12 +15,8 @@ from textual.widgets import Static
 from newsreader.corpus import Article, Paragraph
 from newsreader.reuse.models import Comparison, DiffOp, Passage
 from newsreader.tui.screens.compare import CompareScreen, describe_passage
-from newsreader.tui.widgets.compare_pane import (
-    ComparePane,
-    build_pane_model,
-    paragraph_marks,
-    wrap_pane,
-)
+from newsreader.tui.widgets.compare_layout import build_pane_model, wrap_pane
+from newsreader.tui.widgets.compare_pane import ComparePane
 
 A_PARAS = [
     "The city council approved a budget of 40 million dollars on Tuesday after a long debate.",
@@ -88,16 +84,6 @@ def make_comparison() -> Comparison:
     return Comparison(a, b, 61.0, 72.0, [verbatim, near, para])
 
 
-def _fallback_only(comparison: Comparison) -> Comparison:
-    """The same comparison through an object without `paragraph_marks` (older engines)."""
-
-    class Plain:
-        def __init__(self, c: Comparison) -> None:
-            self.a, self.b, self.passages = c.a, c.b, c.passages
-
-    return Plain(comparison)  # type: ignore[return-value]
-
-
 def test_changed_words_are_marked_on_their_own_side() -> None:
     c = make_comparison()
     model_a, model_b = build_pane_model(c, "a"), build_pane_model(c, "b")
@@ -111,18 +97,20 @@ def test_changed_words_are_marked_on_their_own_side() -> None:
     assert kinds_a[A_PARAS[0]] == "verbatim" and kinds_a[A_PARAS[1]] == "near"
 
 
-def test_paragraph_marks_fallback_matches_engine() -> None:
+def test_gutter_marks_are_the_engines_paragraph_marks() -> None:
     c = make_comparison()
-    marks = paragraph_marks(_fallback_only(c), "a")
-    assert marks == ["original", "copied", "edited", "rewritten", "original", "boilerplate"]
-    if hasattr(c, "paragraph_marks"):
-        assert marks == c.paragraph_marks("a")
-    assert paragraph_marks(_fallback_only(c), "b")[1:] == [
+    assert c.paragraph_marks("a") == [
         "original",
         "copied",
         "edited",
         "rewritten",
+        "original",
+        "boilerplate",
     ]
+    assert c.paragraph_marks("b")[1:] == ["original", "copied", "edited", "rewritten"]
+    model = build_pane_model(c, "a")
+    # One block per paragraph here: the gutter shows the engine's mark for each, in order.
+    assert [model.block_marks[b] for b in sorted(model.block_marks)] == c.paragraph_marks("a")
 
 
 def test_wrap_pane_puts_marks_in_the_gutter_and_buckets_spans() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from reader_helpers import record_notifications, wait_until
 from textual.app import App
 from textual.selection import Selection
 from textual.widgets import Static
@@ -144,14 +145,17 @@ def test_engine_failure_is_reported(seeds: list[Article], monkeypatch: pytest.Mo
 
     async def run() -> None:
         app = CompareApp(seeds[1], seeds[2])
+        notes = record_notifications(app)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-            await app.screen.workers.wait_for_complete()
-            await pilot.pause()
-            messages = [n.message for n in app._notifications]
-            assert any("engine exploded" in m for m in messages)
-            assert "failed" in app.screen.pane_a.visible_text()
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, CompareScreen)
+                    and "failed" in app.screen.pane_a.visible_text()
+                ),
+                "the failure shown in the pane",
+            )
+            assert any("engine exploded" in m for m, _ in notes)
             await pilot.press("n", "s", "enter")  # nothing to step through: no crash
 
     asyncio.run(run())

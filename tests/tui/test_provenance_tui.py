@@ -9,25 +9,22 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from reader_helpers import record_notifications, wait_loaded, wait_until
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from newsreader.corpus import Article, Corpus, load_corpus
 from newsreader.paths import seeds_dir
-from newsreader.provenance import Story
+from newsreader.provenance import Story, build_stories, member_facts
 from newsreader.provenance.story import sources_for
-from newsreader.tui.screens.compare import COMPARE_TCSS, CompareScreen
+from newsreader.tui.dialogs.confirm import ConfirmDialog
+from newsreader.tui.screens.compare import CompareScreen
 from newsreader.tui.screens.compare_export import ExportDialog
 from newsreader.tui.screens.matrix import FIXED_COLUMNS, MatrixScreen
-from newsreader.tui.screens.stories import (
-    PROVENANCE_TCSS,
-    StoriesScreen,
-    build_story_list,
-    member_facts,
-    open_provenance,
-)
+from newsreader.tui.screens.stories import StoriesScreen, open_provenance
 from newsreader.tui.screens.whats_new import WhatsNewScreen
+from newsreader.tui.styles import COMPARE_TCSS, PROVENANCE_TCSS
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +37,7 @@ def corpus() -> Corpus:
 @pytest.fixture(scope="module")
 def built(corpus: Corpus) -> tuple[list[Story], dict]:
     """Stories built once for the tests that start from built stories (as the app keeps them)."""
-    stories = build_story_list(corpus)
+    stories = build_stories(corpus)
     return stories, member_facts(stories)
 
 
@@ -293,6 +290,32 @@ def test_e_exports_html_with_the_changed_fact(corpus: Corpus, tmp_path: Path) ->
     asyncio.run(run())
 
 
+def test_export_asks_before_replacing_a_file(corpus: Corpus, tmp_path: Path) -> None:
+    out = tmp_path / "record.html"
+    out.write_text("my own notes", encoding="utf-8")
+
+    async def run() -> None:
+        app = _compare_app(corpus)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            for answer in ("n", "y"):
+                await pilot.press("e")
+                await pilot.pause()
+                app.screen.query_one(Input).value = str(out)
+                await pilot.press("enter")
+                await settle(pilot)
+                assert isinstance(app.screen, ConfirmDialog)
+                assert str(out) in str(app.screen.query_one("#confirm-question").render())
+                await pilot.press(answer)
+                await settle(pilot)
+                assert not isinstance(app.screen, ConfirmDialog)
+                if answer == "n":
+                    assert out.read_text(encoding="utf-8") == "my own notes"
+            assert "thousands of online conversations" in out.read_text(encoding="utf-8")
+
+    asyncio.run(run())
+
+
 @pytest.mark.parametrize(
     ("target", "expect"),
     [
@@ -308,6 +331,7 @@ def test_export_problems_are_reported(
 
     async def run() -> None:
         app = _compare_app(corpus)
+        notes = record_notifications(app)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("e")
@@ -315,7 +339,7 @@ def test_export_problems_are_reported(
             app.screen.query_one(Input).value = path
             await pilot.press("enter")
             await settle(pilot)
-            errors = [n.message for n in app._notifications if n.severity == "error"]
+            errors = [m for m, severity in notes if severity == "error"]
             assert any(expect in m for m in errors), errors
             assert not Path(path).exists()
 
@@ -333,7 +357,7 @@ def handmade() -> Corpus:
 
 
 def test_sources_are_the_origin_and_earlier_articles(handmade: Corpus) -> None:
-    stories = build_story_list(handmade)
+    stories = build_stories(handmade)
     story = next(s for s in stories if len(s) == 4)
     by_name = {a.path.stem: a for a in story.articles}
     assert story.origin.article is by_name["release"]
@@ -371,7 +395,7 @@ def test_whats_new_of_the_origin_is_all_new_and_enter_on_a_copy_compares(
     handmade: Corpus,
 ) -> None:
     async def run() -> None:
-        stories = build_story_list(handmade)
+        stories = build_stories(handmade)
         story = next(s for s in stories if len(s) == 4)
         weekly = next(a for a in story.articles if a.path.stem == "weekly")
 
@@ -408,22 +432,21 @@ def test_open_provenance_in_the_real_app_for_the_article_in_the_text_pane() -> N
     async def run() -> None:
         app = make_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(100):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                if app.loaded:
-                    break
-            main = app.screen
+            # What the reader waits for: the list loaded and an article in the text pane.
+            await wait_loaded(pilot, app)
+            main = app.main_screen
+            await wait_until(pilot, lambda: main.current_article is not None, "an article")
             article = main.current_article
             assert article is not None
             open_provenance(app, "whats_new", article)
+            await wait_until(pilot, lambda: isinstance(app.screen, WhatsNewScreen), "what's new")
             screen = await settle(pilot)
             assert isinstance(screen, WhatsNewScreen) and screen.article is article
             assert isinstance(app.screen_stack[-2], StoriesScreen)
             await pilot.press("escape", "escape")
-            assert app.screen is main
+            await wait_until(pilot, lambda: app.screen is main, "the reader again")
             open_provenance(app, "matrix", article)  # stories kept: straight to the matrix
-            screen = await settle(pilot)
-            assert isinstance(screen, MatrixScreen) and app.screen_stack[-2] is main
+            await wait_until(pilot, lambda: isinstance(app.screen, MatrixScreen), "the matrix")
+            assert app.screen_stack[-2] is main
 
     asyncio.run(run())

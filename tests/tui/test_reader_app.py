@@ -8,6 +8,8 @@ from reader_helpers import fruit_corpus, settle, sync, wait_loaded
 
 from newsreader.corpus import load_corpus
 from newsreader.tui.app import make_app
+from newsreader.tui.screens.compare import CompareScreen
+from newsreader.tui.screens.compare_picker import ComparePicker
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.article_list import MARK
 
@@ -192,22 +194,18 @@ async def test_command_palette_lists_actions_and_articles(tmp_path: Path) -> Non
 
 @sync
 async def test_c_opens_the_picker_and_marked_pairs_compare_directly(tmp_path: Path) -> None:
-    import pytest
-
-    picker = pytest.importorskip("newsreader.tui.screens.compare_picker")
-    compare = pytest.importorskip("newsreader.tui.screens.compare")
     app = make_app([fruit_corpus(tmp_path / "c")])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, picker.ComparePicker)
+        assert isinstance(app.screen, ComparePicker)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main_screen
         await pilot.press("m", "j", "c")
         await pilot.pause()
-        assert isinstance(app.screen, compare.CompareScreen)
+        assert isinstance(app.screen, CompareScreen)
 
 
 @sync

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader_helpers import fruit_corpus, sync, wait_loaded
+from reader_helpers import fruit_corpus, record_notifications, sync, wait_loaded
 
 from newsreader.config import config_path
 from newsreader.tui.app import make_app
@@ -43,9 +43,10 @@ async def test_config_theme_sort_boilerplate_and_keys_apply(tmp_path: Path) -> N
 async def test_bad_config_values_are_reported_and_the_app_starts(tmp_path: Path) -> None:
     write_config('theme = "no-such-theme"\nsort = 3\n[keys]\n"no.such.action" = "x"\n')
     app = make_app([fruit_corpus(tmp_path / "c")])
+    notes = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot, app)
-        messages = " | ".join(n.message for n in app._notifications)
+        messages = " | ".join(m for m, _ in notes)
         assert "theme" in messages and "sort" in messages and "no.such.action" in messages
         assert app.main_screen.sort_key == "date"
         assert len(app.main_screen.article_list.rows) == 4

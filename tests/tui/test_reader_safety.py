@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader_helpers import settle, sync, wait_loaded
+from reader_helpers import settle, sync, wait_loaded, wait_until
 
 from newsreader.tui.app import make_app
 
@@ -34,6 +34,7 @@ async def test_markup_in_an_article_is_shown_literally(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_loaded(pilot, app)
         view = app.main_screen.text_view
+        await wait_until(pilot, lambda: view.article is not None, "the article in the pane")
         shown = view.visible_text()
         assert "[bold red]x[/]" in shown
         assert "[link=file:///etc/passwd]here[/link]" in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from reader_helpers import fruit_corpus, settle, sync, wait_loaded
@@ -40,7 +41,15 @@ async def test_typo_finds_all_seed_articles() -> None:
         await wait_loaded(pilot, app)
         await pilot.press("slash", *"tencent meting")
         await settle(pilot, app)
-        assert len({id(h.article) for h in app.main_screen.search_panel.results.hits}) == 5
+        hits = app.main_screen.search_panel.results.hits
+        assert len({id(h.article) for h in hits}) == 5
+        # "tencent" alone reaches all five: the typo must be corrected, not just tolerated.
+        best = hits[0]
+        assert " ".join(best.article.text[best.start : best.end].lower().split()) == (
+            "tencent meeting"
+        )
+        highlighted = {h.snippet[s:e].lower() for h in hits for s, e in h.snippet_highlights}
+        assert "meeting" in highlighted
 
 
 @sync
@@ -123,3 +132,41 @@ async def test_reopening_search_brings_back_the_query(tmp_path: Path) -> None:
         await settle(pilot, app)
         assert screen.search_panel.input.value == "banana"
         assert result_titles(app) == {"Banana prices fall"}
+
+
+async def _open_second_hit(tmp_path: Path, *, fast: bool) -> tuple[object, object]:
+    """Type a query, then Down Down Enter: typed fast (before the hits arrive) or slowly.
+
+    Returns (the hit the list ended on, the article opened in the text pane)."""
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        index = app.index
+        search = index.search
+        keys_typed = threading.Event()
+
+        def held_search(*args, **kwargs):  # fast: no hits arrive until the keys are typed
+            keys_typed.wait(timeout=10)
+            return search(*args, **kwargs)
+
+        if fast:
+            index.search = held_search
+        await pilot.press("slash", *"apple")
+        if not fast:
+            await settle(pilot, app)
+        await pilot.press("down", "down", "enter")
+        keys_typed.set()
+        await settle(pilot, app)
+        results = app.main_screen.search_panel.results
+        assert len(results.hits) >= 3 and results.highlighted == 1
+        assert app.focused is app.main_screen.text_view
+        return results.hit, app.main_screen.text_view.article
+
+
+@sync
+async def test_keys_typed_ahead_of_the_hits_act_on_them(tmp_path: Path) -> None:
+    slow_hit, slow_article = await _open_second_hit(tmp_path / "slow", fast=False)
+    fast_hit, fast_article = await _open_second_hit(tmp_path / "fast", fast=True)
+    # Down Down Enter picks the second hit (the first Down enters the list on the best one),
+    # however fast it is typed.
+    assert (fast_hit.start, fast_article.path.name) == (slow_hit.start, slow_article.path.name)

@@ -29,3 +29,15 @@ def test_newlines_tabs_and_unicode_survive() -> None:
 @given(st.text())
 def test_length_is_preserved(text: str) -> None:
     assert len(clean_for_display(text)) == len(text)
+
+
+def test_one_line_makes_untrusted_text_one_safe_line() -> None:
+    from newsreader.text import one_line
+
+    hostile = "Title\x1b[31m red\n\nsecond\u202eline\r\n end"
+    shown = one_line(hostile)
+    assert "\x1b" not in shown and "\u202e" not in shown and "\n" not in shown
+    assert shown == "Title [31m red second line end"
+    assert one_line(None) == "" and one_line("  ") == ""
+    assert one_line("a long title here", 10) == "a long ti…"
+    assert one_line("short", 10) == "short"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsreader.library import db, fts
 from newsreader.library.fts_vocab import ratio, term_of
-from newsreader.search.tokens import query_words, word_spans
+from newsreader.search.tokens import query_words, split_words, word_spans
 from newsreader.search.vocab import _one_edit_prefixes, fuzzy_cutoff
 
 WORDS = ["Café", "cafe", "İstanbul", "ﬁnal", "Straße", "news", "nëws", "北京", "e\u0301t", "UN75"]
@@ -102,8 +102,20 @@ def test_every_word_of_an_article_finds_it(docs: list[str], data):
     conn.close()
 
 
-@given(st.text(alphabet=[chr(i) for i in range(128)], max_size=60))
-def test_ascii_fast_path_gives_the_same_terms(text: str):
+# ASCII, the non-ASCII punctuation news is full of, and characters that can be inside words.
+ALPHABET = [chr(i) for i in range(128)] + list("£€“”‘’—–…\u00a0\u00ad\u200béÉ北\u0301ﬁ⑴")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_fast_paths_give_the_same_words(text: str):
+    """Texts of ASCII words take shortcuts into FTS5 and through the matcher; both must see
+    exactly the words (and offsets) of search.tokens."""
     row = (1, text, None, None, None, None)
     _body, _meta, fast = fts._fts_values(row)
     assert fast == {t for t in (term_of(w) for w in query_words(text)) if t}
+    tokens = fts._tokens(text)
+    words, starts = split_words(text)
+    assert list(tokens.starts) == starts
+    assert list(tokens.ends) == [a + len(w) for a, w in zip(starts, words, strict=True)]
+    assert [fts._TERM_NAMES[i] for i in tokens.ids] == [term_of(w) for w in words]

@@ -335,3 +335,54 @@ def test_linkage_joins_through_hubs_not_through_one_member() -> None:
     assert link(4, strong, []) == [[0, 1, 2, 3]]
     # a weak link attaches a free article but passes nothing on
     assert link(4, [(0.9, 0, 1)], [(50.0, 1, 2), (50.0, 2, 3)]) == [[0, 1, 2]]
+
+
+# Four unrelated paragraphs of similar length, for stories where one signal decides the origin.
+_P = [
+    "The regional water board approved a plan on Tuesday to replace lead pipes in every "
+    "school building in the district before the next winter begins.",
+    "Engineers estimate that the work will require closing some playgrounds for several "
+    "weeks while trenches are dug and new connections are fitted.",
+    "Our reporter visited three schools last week and found buckets collecting water under "
+    "leaking sinks in two of them, which teachers blamed on the ageing building.",
+    "A local plumber who has worked in the district for thirty years said the network of "
+    "pipes under the old town had never been properly mapped by anyone.",
+    "The board will publish a timetable for each school on its website and hold public "
+    "meetings in the spring to answer questions from families and staff members.",
+]
+
+
+def test_the_earliest_date_decides_between_two_identical_texts() -> None:
+    text = f"{_P[0]}\n\n{_P[1]}"
+    later = parse_text(text, Path("aa_later.txt"))  # first by name: wins a tie
+    earlier = parse_text(text, Path("zz_earlier.txt"))
+    later.date, earlier.date = "2021-03-05", "2021-03-04"
+    origin = guess_origin([later, earlier], ComparisonCache())
+    assert origin.article is earlier
+    assert any("earliest date" in r for r in origin.reasons)
+    assert origin.score > origin.candidates[1].score
+
+
+def test_the_article_sharing_text_with_every_other_is_the_origin() -> None:
+    # The hub's two paragraphs went one to each copy, and each copy added as much of its own:
+    # no dates, no release signals, nothing shared between the copies, no one made of another.
+    hub = parse_text(f"{_P[0]}\n\n{_P[1]}", Path("zz_hub.txt"))
+    left = parse_text(f"{_P[0]}\n\n{_P[2]}", Path("aa_left.txt"))
+    right = parse_text(f"{_P[3]}\n\n{_P[1]}", Path("ab_right.txt"))
+    origin = guess_origin([left, hub, right], ComparisonCache())
+    assert origin.article is hub
+    assert any("shares text with 2 of 2" in r for r in origin.reasons)
+    assert origin.score > origin.candidates[1].score
+
+
+def test_the_article_holding_what_the_others_share_with_each_other_is_the_origin() -> None:
+    # Both copies took the source's first paragraph and one other, and added one of their own:
+    # every member shares text with every other, all equally long, so only "the copies share
+    # the first paragraph, and it is in the source" points at the source.
+    source = parse_text(f"{_P[0]}\n\n{_P[1]}\n\n{_P[2]}", Path("zz_source.txt"))
+    one = parse_text(f"{_P[0]}\n\n{_P[1]}\n\n{_P[3]}", Path("aa_one.txt"))
+    two = parse_text(f"{_P[4]}\n\n{_P[0]}\n\n{_P[2]}", Path("ab_two.txt"))
+    origin = guess_origin([one, source, two], ComparisonCache())
+    assert origin.article is source
+    assert any("share with each other" in r for r in origin.reasons)
+    assert origin.score > origin.candidates[1].score

@@ -132,3 +132,26 @@ def test_html_on_seeds_flags_the_changed_fact(seeds_dir: Path) -> None:
     page = export_html(compare_articles(by_name["001"], by_name["002"]))
     assert "thousands of online conversations → millions of conversations" in page
     assert 'class="fact' in page or "fact" in page
+
+
+def test_write_export_picks_the_format_and_refuses_the_folders_being_read(
+    tmp_path: Path,
+) -> None:
+    from newsreader.provenance.export import target_problem, write_export
+
+    a_path, b_path = tmp_path / "read" / "a.txt", tmp_path / "read" / "b.txt"
+    a_path.parent.mkdir()
+    a_path.write_text(f"Title A\n\n{SHARED}\n", encoding="utf-8")
+    b_path.write_text(f"Title B\n\n{SHARED}\n", encoding="utf-8")
+    comparison = compare_articles(load_article(a_path), load_article(b_path))
+    out = tmp_path / "out"
+    out.mkdir()
+    written = write_export(comparison, out / "record.md")
+    assert written == (out / "record.md").resolve()
+    assert written.read_text(encoding="utf-8") == export_markdown(comparison)
+    as_html = write_export(comparison, out / "record.txt", "html")  # the CLI names the format
+    assert as_html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no temp files left
+    assert target_problem(a_path.parent / "record.html", [a_path.parent]) is not None
+    assert target_problem(out / "record.pdf", []) is not None
+    assert target_problem(out / "record.html", [a_path.parent]) is None

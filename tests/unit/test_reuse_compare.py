@@ -6,6 +6,7 @@ from pathlib import Path
 
 from newsreader.corpus import parse_text
 from newsreader.reuse import compare_articles, compare_texts
+from newsreader.reuse.passages import piece_kind
 from newsreader.reuse.tokens import fold_spelling, normalise, tokenize
 
 P1 = (
@@ -162,6 +163,21 @@ PARAPHRASES = [
         "power.",
     ),
 ]
+# Reworded more freely (idf-weighted overlap of content stems about 0.45-0.6): still the same
+# statement, and still found.
+PARAPHRASES += [
+    (
+        "The central bank raised interest rates for the third time this year to curb soaring "
+        "inflation.",
+        "To rein in inflation, which has soared, the central bank increased rates again, its "
+        "third rise this year.",
+    ),
+    (
+        "The council will spend 5 million pounds repairing roads damaged during the winter storms.",
+        "Roads damaged by winter storms are to be repaired by the council at a cost of 5 million "
+        "pounds.",
+    ),
+]
 SAME_TOPIC_OTHER_STATEMENT = [
     (
         "The company said its third-quarter profit rose 12 percent on strong sales.",
@@ -197,3 +213,13 @@ def test_reworded_clause_inside_long_sentences_is_found_alone() -> None:
     assert p["kind"] == "paraphrase"
     assert a[p["a_start"] : p["a_end"]] == "now has over 10 million daily active users"
     assert "critics" not in b[p["b_start"] : p["b_end"]].lower()
+
+
+def test_an_edited_piece_is_near_only_while_most_words_are_kept() -> None:
+    # (op, a from, a to, b from, b to) over words: 7 of 10 kept on both sides is an edit of the
+    # same sentence; 5 of 10 is a rewording.
+    kept_most = [("equal", 0, 7, 0, 7), ("replace", 7, 10, 7, 10)]
+    kept_half = [("equal", 0, 5, 0, 5), ("replace", 5, 10, 5, 10)]
+    assert piece_kind(kept_most) == "near"
+    assert piece_kind(kept_half) == "paraphrase"
+    assert piece_kind([("equal", 0, 9, 0, 9)]) == "verbatim"

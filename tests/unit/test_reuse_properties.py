@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader.reuse import compare_texts
+from newsreader.reuse.tokens import tokenize
 
 _VOCABULARY = (
     "flood river rescue council budget school teacher storm power village shelter harvest "
@@ -67,3 +70,72 @@ def test_self_compare_is_complete(a: str) -> None:
 def test_no_crash_on_any_unicode(a: str, b: str) -> None:
     check_offsets(compare_texts(a, b), a, b)
     check_offsets(compare_texts(a, a + b), a, a + b)
+
+
+@st.composite
+def edited_pair(draw) -> tuple[str, str]:
+    """An article and a copy edited the way a paper edits a wire story: words dropped, replaced
+    or added, sentences cut in two or glued together."""
+    a = draw(article)
+    words = a.split(" ")
+    out: list[str] = []
+    for w in words:
+        roll = draw(st.integers(0, 19))
+        if roll == 0:
+            continue  # dropped
+        if roll == 1:
+            out.append(draw(st.sampled_from(WORDS)))  # replaced
+        elif roll == 2:
+            out.extend([w, draw(st.sampled_from(WORDS))])  # added after
+        elif roll == 3 and not w.endswith("."):
+            out.append(w + ".")  # a sentence cut in two
+        elif roll == 4 and w.endswith(".") and "\n" not in w:
+            out.append(w[:-1] + ",")  # two sentences glued
+        else:
+            out.append(w)
+    return a, " ".join(out)
+
+
+def check_structure(result: dict, a: str, b: str) -> None:
+    """Invariants a reader stepping through passages relies on."""
+    passages = result["passages"]
+    assert passages == sorted(passages, key=lambda p: (p["a_start"], p["b_start"]))
+    for p, q in itertools.combinations(passages, 2):
+        on_a = p["a_start"] < q["a_end"] and q["a_start"] < p["a_end"]
+        on_b = p["b_start"] < q["b_end"] and q["b_start"] < p["b_end"]
+        assert not (on_a and on_b), "two passages claim the same words on both sides"
+    for p in passages:
+        for side, text in (("a", a), ("b", b)):
+            s, e = p[f"{side}_start"], p[f"{side}_end"]
+            assert s < e
+            assert not text[s].isspace() and not text[e - 1].isspace()
+            assert not (s > 0 and text[s - 1].isalnum() and text[s].isalnum()), "mid-word start"
+            assert not (e < len(text) and text[e - 1].isalnum() and text[e].isalnum()), "mid-word"
+        if p["kind"] == "verbatim":
+            assert p["diff"] == []
+            continue
+        ops = p["diff"]
+        assert ops
+        for d, f in itertools.pairwise(ops):
+            assert d["a_end"] <= f["a_start"] and d["b_end"] <= f["b_start"], "ops out of order"
+        for side, text in (("a", a), ("b", b)):
+            # every word of the passage is inside one op: the diff tiles the passage
+            for t in tokenize(text, p[f"{side}_start"], p[f"{side}_end"]):
+                assert any(
+                    d[f"{side}_start"] <= t.start and t.end <= d[f"{side}_end"] for d in ops
+                ), (side, text[t.start : t.end])
+
+
+@settings(max_examples=80, deadline=None)
+@given(edited_pair())
+def test_edited_copies_give_passages_a_reader_can_follow(pair: tuple[str, str]) -> None:
+    a, b = pair
+    result = compare_texts(a, b)
+    check_offsets(result, a, b)
+    check_structure(result, a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(article, article)
+def test_unrelated_articles_give_passages_a_reader_can_follow(a: str, b: str) -> None:
+    check_structure(compare_texts(a, b), a, b)

@@ -121,3 +121,37 @@ def test_an_identical_text_ranks_first_among_look_alike_notices() -> None:
     original, copy = c.articles[0], c.articles[len(extras) + 1]
     assert index.related(original, top=5)[0].article is copy
     assert index.related(copy, top=5)[0].article is original
+
+
+def test_the_same_words_copied_outrank_them_reworded() -> None:
+    # Same content words (so the same tf-idf vector), once copied and once reworded: only the
+    # shared text tells them apart, and a copy is evidence of where a story came from.
+    story = (
+        "Valley residents have waited years for reliable water, and on Friday they packed the "
+        "town hall to complain about shortages.\n\n"
+        "Acme Water today announced a new treatment plant that will supply clean drinking water "
+        "to forty thousand households in the eastern valley from next spring."
+    )
+    tail = (
+        "\n\nAcme Water is a subsidiary of Acme Holdings, with operations in nine countries and "
+        "annual revenue of two billion euros."
+    )
+    copied = (
+        "Acme Water today announced a new treatment plant that will supply clean drinking water "
+        "to forty thousand households in the eastern valley from next spring." + tail
+    )
+    reworded = (
+        "Next spring a new Acme Water treatment plant will supply forty thousand households in "
+        "the eastern valley with clean drinking water, announced today." + tail
+    )
+    c = corpus(
+        ("reworded", reworded, None),
+        ("story", story, None),
+        ("copied", copied, None),
+        ("flood", STORY, None),
+        ("rates", OTHER, None),
+        ("follow-up", FOLLOW_UP, None),
+    )
+    top = RelatedIndex.build(c).related(c.articles[1], top=2)
+    assert [r.article.path.name for r in top] == ["copied", "reworded"]
+    assert top[0].score > top[1].score + 0.02

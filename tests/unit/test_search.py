@@ -30,6 +30,14 @@ def test_typo_finds_the_word():
     assert index.articles[0].text[hits[0].start : hits[0].end] == "government"
 
 
+def test_long_words_tolerate_two_typos_short_words_one():
+    index = make_index("The announcement comes ahead of the summit.", "Nothing to see here.")
+    hits = index.search("anmouncememt")  # two letters wrong in a twelve-letter word
+    assert names(hits) == ["doc0.txt"]
+    assert index.articles[0].text[hits[0].start : hits[0].end] == "announcement"
+    assert index.search("snmnit ") == []  # two typos in a six-letter word: another word
+
+
 def test_exact_phrase_then_scattered_words_then_typos():
     index = make_index(
         "A fox that was quick ran off.",  # both words, apart

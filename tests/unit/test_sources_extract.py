@@ -50,9 +50,9 @@ def test_saved_html_file_goes_through_the_same_extractor(tmp_path: Path) -> None
 
 
 def test_basic_extractor_is_the_fallback_when_trafilatura_finds_nothing(monkeypatch) -> None:
-    from newsreader.sources import extract
+    from newsreader.corpus import html
 
-    monkeypatch.setattr(extract, "extract_trafilatura", lambda html, url=None: None)
+    monkeypatch.setattr(html, "extract_trafilatura", lambda source, url=None: None)
     found = extract_article("<html><body><nav>Menu</nav><p>Only text.</p></body></html>")
     assert found.text == "Only text."
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from newsreader.cli.common import article_ref, fail, open_library, print_json
 from newsreader.corpus import Article
-from newsreader.provenance import export_html, export_markdown
+from newsreader.provenance.export import write_export
 from newsreader.reuse import Comparison, Passage, compare_articles
 from newsreader.text import clean_for_display
 
@@ -42,14 +42,14 @@ def run(args: argparse.Namespace) -> int:
     library = open_library()
     a, b = (article_ref(library, ref) for ref in (args.a, args.b))
     comparison = compare_articles(a, b)
-    for target, export in ((args.html, export_html), (args.markdown, export_markdown)):
+    for target, kind in ((args.html, "html"), (args.markdown, "markdown")):
         if target is None:
             continue
         try:
-            Path(target).expanduser().write_text(export(comparison), encoding="utf-8")
+            written = write_export(comparison, Path(target), kind)
         except OSError as e:
             return fail(f"cannot write {target}: {e.strerror or e}")
-        print(f"newsreader: wrote {Path(target).expanduser().resolve()}", file=sys.stderr)
+        print(f"newsreader: wrote {written}", file=sys.stderr)
     if args.json:
         print_json(comparison.to_json())
         return 0

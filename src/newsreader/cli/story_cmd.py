@@ -24,8 +24,7 @@ from newsreader.cli.common import (
 )
 from newsreader.cli.story_render import render_matrix, render_novelty, render_stories
 from newsreader.corpus import Article, ArticleError, Corpus, load_article
-from newsreader.provenance import Story, build_stories, story_of
-from newsreader.provenance.facts import changed_facts
+from newsreader.provenance import Story, build_stories, member_facts, story_of
 from newsreader.provenance.matrix import release_matrix
 from newsreader.provenance.novelty import whats_new
 from newsreader.provenance.story import comparisons_for
@@ -87,12 +86,7 @@ def run(args: argparse.Namespace) -> int:
         return _whats_new(console, args.json, stories, article, sources)
     if args.matrix is not None:
         return _matrix(console, args.json, stories, matrix_of)
-    facts = {
-        id(m.article): changed_facts(m.comparison)
-        for s in stories
-        for m in s.members
-        if m.comparison is not None
-    }
+    facts = member_facts(stories)
     if args.json:
         print_json({"stories": [_story_json(s, facts) for s in stories]})
         return 0

@@ -15,7 +15,7 @@ from newsreader.provenance.facts import FactChange
 from newsreader.provenance.matrix import Matrix
 from newsreader.provenance.novelty import Novelty
 from newsreader.provenance.timeline import label
-from newsreader.text import clean_for_display
+from newsreader.text import one_line
 
 MARK_STYLE = {
     "copied": "bold red",
@@ -24,11 +24,6 @@ MARK_STYLE = {
     "left out": "dim",
 }
 MARK_SHORT = {"copied": "copied", "edited": "edited", "rewritten": "rewrote", "left out": "·"}
-
-
-def _clean(s: str | None, limit: int = 0) -> str:
-    s = clean_for_display(" ".join((s or "").split()))
-    return s[: limit - 1] + "…" if limit and len(s) > limit else s
 
 
 def render_stories(stories: list[Story], facts: dict[int, list[FactChange]], total: int) -> Group:
@@ -45,13 +40,13 @@ def render_stories(stories: list[Story], facts: dict[int, list[FactChange]], tot
     for n, story in enumerate(stories, 1):
         origin = story.origin
         head = Text(f"\nStory {n} · {len(story)} articles · origin: ", style="bold")
-        head.append(_clean(origin.article.path.name), style="bold green")
+        head.append(one_line(origin.article.path.name), style="bold green")
         head.append(f" (score {origin.score:.1f}", style="dim")
         head.append("" if origin.confident else ", not clearly ahead", style="dim")
         head.append(")", style="dim")
         parts.append(head)
         for reason in origin.reasons:
-            parts.append(Text("  why: " + _clean(reason), style="green"))
+            parts.append(Text("  why: " + one_line(reason), style="green"))
         table = Table(box=None, padding=(0, 1), show_header=True, header_style="dim")
         table.add_column("date", no_wrap=True)
         table.add_column("from origin", justify="right", no_wrap=True)
@@ -64,10 +59,10 @@ def render_stories(stories: list[Story], facts: dict[int, list[FactChange]], tot
             else:
                 share = Text(f"{m.reused_pct:.0f}%")
                 took = Text(f"{m.taken_pct:.0f}%", style="dim")
-            cell = Text(_clean(label(m.article)), style="bold")
-            cell.append("  " + _clean(m.article.display_title, 70))
+            cell = Text(one_line(label(m.article)), style="bold")
+            cell.append("  " + one_line(m.article.display_title, 70))
             for f in facts.get(id(m.article), []):
-                cell.append("\n  changed " + _clean(f.describe(), 120), style="magenta")
+                cell.append("\n  changed " + one_line(f.describe(), 120), style="magenta")
             table.add_row(Text(date), share, took, cell)
         parts.append(table)
     if not stories:
@@ -79,7 +74,7 @@ def render_matrix(matrix: Matrix) -> Group:
     """A row per paragraph of the source, a column per reusing article (date order)."""
     src = matrix.source
     head = Text("Release vs outlets: ", style="bold")
-    head.append(_clean(label(src)) + "  " + _clean(src.display_title, 70))
+    head.append(one_line(label(src)) + "  " + one_line(src.display_title, 70))
     if not matrix.columns:
         return Group(head, Text("no article reuses this one", style="dim"))
     table = Table(show_lines=False, header_style="bold")
@@ -87,13 +82,13 @@ def render_matrix(matrix: Matrix) -> Group:
     for col in matrix.columns:
         # A Text header: an outlet or file name is never parsed as Rich markup.
         header = Text(
-            f"{_clean(label(col.article), 18)}\n{col.article.date or 'date ?'}\n"
+            f"{one_line(label(col.article), 18)}\n{col.article.date or 'date ?'}\n"
             f"{col.reused_pct:.0f}% from source",
             justify="center",
         )
         table.add_column(header, justify="center", ratio=1)
     for row in matrix.rows:
-        cells = [Text(_clean(src.text[row.start : row.end], 90))]
+        cells = [Text(one_line(src.text[row.start : row.end], 90))]
         for cell in row.cells:
             cells.append(Text(MARK_SHORT[cell.mark], style=MARK_STYLE[cell.mark]))
         table.add_row(*cells)
@@ -107,8 +102,8 @@ def render_novelty(novelty: Novelty) -> Group:
     """New text in full, copied runs collapsed to one dim line each."""
     a = novelty.article
     head = Text("What's new in ", style="bold")
-    head.append(_clean(a.path.name), style="bold green")
-    names = ", ".join(_clean(s.path.name) for s in novelty.sources) or "no sources"
+    head.append(one_line(a.path.name), style="bold green")
+    names = ", ".join(one_line(s.path.name) for s in novelty.sources) or "no sources"
     head.append(f" · {novelty.new_pct:.0f}% new · compared with {names}", style="dim")
     parts: list = [head]
     for group in novelty.blocks():
@@ -127,6 +122,6 @@ def render_novelty(novelty: Novelty) -> Group:
         else:
             tag = f"[new{': ' + ', '.join(seg.labels) if seg.labels else ''} @{seg.start}] "
             line = Text(tag, style="bold magenta")
-            line.append(_clean(a.text[seg.start : seg.end]))
+            line.append(one_line(a.text[seg.start : seg.end]))
             parts.append(line)
     return Group(*parts)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsreader.corpus.dates import DATE_RE
+from newsreader.corpus.wire import bare_dateline, catchline_of, header_stamp, slug_line
 
 SHORT = 300  # longer paragraphs are never furniture; also bounds the per-paragraph cost
 
@@ -148,6 +149,7 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     n = len(spans)
     flags = [bool(line) and furniture_line(line) for line in lines]
     norm = [" ".join(line.split()).lower() for line in lines]
+    _flag_wire(lines, flags)
     # Lines duplicated back to back: a headline and its link text, rendered twice.
     for i in range(1, n):
         if norm[i] and norm[i] == norm[i - 1] and _headline_like(lines[i]):
@@ -175,6 +177,48 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
         for k in run:
             flags[k] = True
     return flags
+
+
+WIRE_TOP = 8  # slugs and bare datelines are looked for among the first paragraphs only
+
+
+def _flag_wire(lines: list[str], flags: list[bool]) -> None:
+    """Agency transmission lines: headers (anywhere: a long story repeats one per page), the
+    catchline repeating a header's tail, and slugs and bare datelines near the top."""
+    catch: str | None = None
+    header_at = -2
+    for i, line in enumerate(lines):
+        if not line or len(line) > 160 or (i >= WIRE_TOP and not catch and not line[0].isdigit()):
+            continue  # headers, slugs and datelines are short; below the top only headers
+        core = " ".join(line.split()).strip("<")
+        stamp = header_stamp(core) if core[:1].isdigit() else None
+        if stamp and core[stamp.end() :].strip():
+            flags[i] = True
+            catch = catchline_of(core, stamp)
+            header_at = i
+        elif (catch and _catchline(core.strip(), catch, right_after=i == header_at + 1)) or (
+            i < WIRE_TOP and (slug_line(core) or bare_dateline(core))
+        ):
+            flags[i] = True
+
+
+def _catchline(line: str, catch: str, *, right_after: bool) -> bool:
+    """The header's catchline repeated (`SHOWBIZ Posh`, `Showbiz Posh`), perhaps with a
+    version note (`SHOWBIZ Posh (Corrected)`, `SHOWBIZ Posh 2nd Lead`); right under the header,
+    also a short line opening with the header's desk word (`SHOWBIZ Beckham`)."""
+    line, catch = line.casefold(), catch.casefold()
+    if line == catch:
+        return True
+    rest = line[len(catch) :]
+    if line.startswith(catch) and rest[:1] in " (" and len(rest.split()) <= 3:
+        return True
+    words = line.split()
+    return (
+        right_after
+        and 2 <= len(words) <= 4
+        and words[0] == catch.split()[0]
+        and not line.rstrip().endswith((".", "?", "!"))
+    )
 
 
 def _title_case(line: str) -> bool:

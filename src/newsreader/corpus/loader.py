@@ -21,12 +21,19 @@ from newsreader.corpus.decode import (
     Decoded,
     DecodeError,
     decode_bytes,
+    decode_page,
     normalise_newlines,
 )
 from newsreader.corpus.html import extract_html, looks_like_html
-from newsreader.corpus.metadata import extract_metadata, is_metadata_line, outlet_name
+from newsreader.corpus.metadata import (
+    extract_metadata,
+    is_metadata_line,
+    outlet_name,
+    resolve_numeric_dates,
+)
 from newsreader.corpus.models import Article, Corpus, Paragraph, Skipped
 from newsreader.corpus.segment import paragraph_spans, split_sentences
+from newsreader.text import blank_controls
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -120,11 +127,12 @@ def iter_files(paths: Iterable[Path], skipped: list[Skipped]) -> list[Path]:
     return sorted(unique, key=str)
 
 
-def _paragraphs(text: str) -> list[Paragraph]:
+def _paragraphs(text: str, view: str) -> list[Paragraph]:
+    """Paragraphs of `text`; `view` is `text` with control characters blanked (same offsets)."""
     spans = paragraph_spans(text)
-    flags = flag_paragraphs(text, spans)
+    flags = flag_paragraphs(view, spans)
     return [
-        Paragraph(s, e, flag, tuple(split_sentences(text, s, e)))
+        Paragraph(s, e, flag, tuple(split_sentences(view, s, e)))
         for (s, e), flag in zip(spans, flags, strict=True)
     ]
 
@@ -137,8 +145,10 @@ def parse_text(text: str, path: Path, *, html: bool | None = None) -> Article:
     if html if html is not None else looks_like_html(text):
         page = extract_html(text)
         text = page.text
-    paragraphs = _paragraphs(text)
-    meta = extract_metadata(text, paragraphs)
+    # Control characters (wire layout marks) read as spaces; offsets are the same in both.
+    view = blank_controls(text)
+    paragraphs = _paragraphs(text, view)
+    meta = extract_metadata(view, paragraphs)
     article = Article(
         path=path,
         text=text,
@@ -177,7 +187,7 @@ def load_article(path: Path) -> Article:
     is_html = path.suffix.lower() in HTML_SUFFIXES
     try:
         decoded = _decode_page(raw) if is_html else decode_bytes(raw)
-    except (DecodeError, ValueError) as e:
+    except DecodeError as e:
         raise ArticleError(str(e)) from None
     article = parse_text(decoded.text, path.resolve(), html=is_html or None)
     if not article.paragraphs:
@@ -188,8 +198,6 @@ def load_article(path: Path) -> Article:
 
 def _decode_page(raw: bytes) -> Decoded:
     """A saved page honours its `<meta charset>` (what a browser does), then detection."""
-    from newsreader.sources.extract import decode_page
-
     return decode_page(raw)
 
 
@@ -273,9 +281,12 @@ def finish_corpus(corpus: Corpus) -> Corpus:
     """The corpus-level steps after every file is parsed: stable order, repeated-line flags.
 
     Separate from `load_corpus` so a cache that stores per-file results can run the same
-    steps and get the same corpus.
+    steps and get the same corpus. Per-file results leave ambiguous numeric dates (03/04/05)
+    undated; the sibling pass here settles them, for cached and fresh articles alike.
     """
     corpus.articles.sort(key=lambda a: str(a.path))
     corpus.skipped.sort(key=lambda s: s.path)
     flag_repeated_lines(corpus.articles)
+    # Ambiguous numeric dates (03/04/05) settled by sibling files from the same source.
+    resolve_numeric_dates(corpus.articles)
     return corpus

@@ -13,6 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from newsreader.corpus.dates import strip_leading_date
+
 Kind = Literal["press_release", "news"]
 
 
@@ -58,8 +60,6 @@ class Article:
         """The title, or the start of the first non-boilerplate paragraph, or the file name."""
         if self.title:
             return self.title
-        from newsreader.corpus.metadata import strip_leading_date  # models stay import-light
-
         for p in self.paragraphs:
             if not p.boilerplate:
                 snippet = strip_leading_date(" ".join(self.text[p.start : p.end].split()))

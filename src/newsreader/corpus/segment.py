@@ -2,7 +2,10 @@
 
 Paragraphs are blocks between blank lines; inside a block every line is its own paragraph
 (scraped pages put headings, bylines and link lists on consecutive lines) unless the block
-looks hard-wrapped, in which case wrapped lines are joined back into one paragraph.
+looks hard-wrapped, in which case wrapped lines are joined back into one paragraph. Wire copy
+marks its paragraphs instead: a "<" ending the last line, a control character or an indent
+opening the first; such blocks are cut at the marks (the "<" is left out of the paragraph).
+Control characters count as spaces throughout.
 
 Sentences repair what scraping breaks: `going global.The UN` and `Tuesday."We` are two
 sentences each, while `U.N.'s`, `U.S. President`, `Mr. Lau`, `No.1`, `US$7.6` and `2.5` are
@@ -16,7 +19,8 @@ import itertools
 import re
 
 from newsreader.corpus.models import Paragraph, Sentence
-from newsreader.text import trim_span
+from newsreader.corpus.wire import header_stamp, slug_line
+from newsreader.text import blank_controls, trim_span
 
 # No sentence is longer than this: run-on text without stops (minified dumps, a 1M-character
 # line) is cut at whitespace so per-sentence work downstream stays bounded.
@@ -216,11 +220,92 @@ def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
         out.append(Sentence(start, end))
 
 
+_CONTROL_START = re.compile(r"[ \t]*[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INDENT = re.compile(r"(?:\t| {2,})")
+
+
+def _raw_lines(view: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(untrimmed start, trimmed start, trimmed end) of each non-blank line of a block."""
+    out = []
+    for m in _LINE.finditer(view, start, end):
+        s, e = trim_span(view, m.start(), m.end())
+        if e > s:
+            out.append((m.start(), s, e))
+    if out:  # the block was trimmed: its first line's indent or control mark lies before it
+        out[0] = (view.rfind("\n", 0, start) + 1, *out[0][1:])
+    return out
+
+
+def _marked_lines(text: str, view: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Paragraphs of a block that marks them the wire way, or None when it does not.
+
+    A line ending in "<" ends a paragraph; a line opened by a control character (in `text`) or,
+    in an indented block, by an indent starts one. Other lines continue the paragraph above
+    when that line is long enough to have been wrapped; transmission lines stand alone.
+    """
+    # Cheap tests first: most blocks have no "<" line end, no control character, no indent.
+    line_start = view.rfind("\n", 0, start) + 1
+    if not (
+        "<\n" in view[start:end]
+        or view[end - 1] == "<"
+        or start - line_start >= 2
+        or "\n  " in view[line_start:end]
+        or "\n\t" in view[line_start:end]
+        or (text is not view and _CONTROL_START.search(text, line_start, end))
+    ):
+        return None
+    lines = _raw_lines(view, start, end)
+    if len(lines) < 1:
+        return None
+    ends = [view[e - 1] == "<" for _, _, e in lines]
+    controls = [_CONTROL_START.match(text, raw) is not None for raw, _, _ in lines]
+    indents = [
+        _INDENT.match(view, raw) is not None and not c
+        for (raw, _, _), c in zip(lines, controls, strict=True)
+    ]
+    opens = controls
+    if not any(ends) and sum(controls) < 2:
+        # Paragraph indents (the tape layout) count only in a wrapped block: some unindented
+        # line must follow an indented one.
+        following = any(indents[i - 1] and not indents[i] for i in range(1, len(lines)))
+        if sum(indents) < 2 or not following:
+            return None
+        opens = indents
+    width = max(e - s for _, s, e in lines)
+    out: list[list[int]] = []  # [start, end, last line's length, opened properly]
+    prev_end = prev_wire = False
+    for (_, s, e), end_mark, opened in zip(lines, ends, opens, strict=True):
+        if end_mark:
+            e = trim_span(view, s, e - 1)[1]
+        line = view[s:e]
+        wire = bool(header_stamp(line) or slug_line(line))
+        # A line continues the paragraph above only when that paragraph was opened by a mark
+        # (lines above the first mark are headers, each on its own), its last line was long
+        # enough to have been wrapped, and this is not a lone sign-off word after a full stop.
+        joins = (
+            bool(out)
+            and out[-1][3]
+            and not (prev_end or opened or prev_wire or wire)
+            and out[-1][2] >= 0.5 * width
+            and not (" " not in line and view[out[-1][1] - 1] in ".!?\"'”")
+        )
+        if joins:
+            out[-1][1] = e
+            out[-1][2] = e - s
+        else:
+            out.append([s, e, e - s, opened or prev_end])
+        prev_end, prev_wire = end_mark, wire
+    return [(s, e) for s, e, _, _ in out if e > s]
+
+
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """Paragraph (start, end) spans: blocks between blank lines, lines inside unwrapped blocks."""
+    """Paragraph (start, end) spans: blocks between blank lines, lines inside unwrapped blocks,
+    wire-marked paragraphs inside wire blocks."""
+    view = blank_controls(text)
     spans: list[tuple[int, int]] = []
-    for start, end in _blocks(text):
-        spans.extend(_lines(text, start, end))
+    for start, end in _blocks(view):
+        marked = _marked_lines(text, view, start, end)
+        spans.extend(marked if marked is not None else _lines(view, start, end))
     return spans
 
 

@@ -9,8 +9,9 @@ and date. A query runs in two steps:
 
 1. Each query word is expanded to terms (exact, completions of the word being typed, typo
    corrections; `fts_vocab.expand`), and FTS5 picks the candidate articles tier by tier: the
-   exact phrase, every word exactly, every word somehow, some words; bm25 orders each tier
-   (newest first when a tier is too broad to rank cheaply, e.g. one typed letter).
+   exact phrase, the phrase with the likely typos corrected, every word exactly, every word
+   somehow, some words; bm25 orders each tier (newest first when a tier is too broad to rank
+   cheaply, e.g. one typed letter).
 2. Only those articles are tokenised (cached by content hash, so typing re-uses the work) and
    scored by `search.match.find_windows`, which gives the bands of the in-memory search:
    80+ exact phrase, 60+ every word exactly, 40+ phrase with typos, 20+ every word somehow,
@@ -27,13 +28,14 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, islice, product
 from typing import ClassVar, NamedTuple
 
 from newsreader.library import fts_vocab
 from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
 from newsreader.search.hit import make_snippet
 from newsreader.search.match import NEAR, Window, find_windows
-from newsreader.search.tokens import query_words, split_words
+from newsreader.search.tokens import _INVISIBLE, _MARKS, query_words, split_words
 from newsreader.search.vocab import EXACT, PREFIX
 
 HITS_PER_ARTICLE = 3
@@ -45,9 +47,12 @@ _GAP = NEAR + 1  # separator tokens between an article's text and its metadata l
 MIN_BUDGET = 40
 # A tier whose terms occur in more articles than this is taken newest first instead of by
 # bm25 (ranking every match of "p*" at 100k articles costs far more than a keystroke).
-RANK_LIMIT = 3_000
+RANK_LIMIT = 2_000
 COMPLETIONS_IN_QUERY = 8  # completions of the word being typed sent to FTS5
 PHRASE_COMPLETIONS = 4  # phrase variants tried for the word being typed
+PHRASE_CORRECTIONS = 2  # and for a word with a typo
+MAX_PHRASES = 8
+TYPO_DRIFT = 10
 FUZZY_IN_QUERY = 8  # typo corrections per word sent to FTS5 (best first)
 _INDEX_BATCH = 500
 
@@ -84,7 +89,6 @@ def rebuild(conn: sqlite3.Connection) -> None:
     """Index every article again from scratch, inside the caller's transaction."""
     conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM fts_term")
-    conn.execute("DELETE FROM fts_del")
     _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
@@ -142,22 +146,42 @@ def _meta_fields(row: Sequence) -> list[str]:
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_ASCII_SPLIT = re.compile(r"([a-z0-9]+)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A non-ASCII character that can be part of a word: a letter or digit (CJK too), a combining
+# mark, or an invisible in-word character (search.tokens glues words across those).
+_WORDY_NON_ASCII = re.compile(rf"[^\x00-\x7f\W]|[{_MARKS}{_INVISIBLE}]")
+
+
+def _ascii_view(text: str) -> str | None:
+    """`text` with every non-ASCII character made a space, when its words are all ASCII
+    (news with only curly quotes, dashes or a pound sign); same length, so same offsets.
+
+    Its words, split on anything but ASCII letters and digits, are then exactly the words
+    of `search.tokens`, at a third of the cost; None when a non-ASCII character could be in
+    a word.
+    """
+    if text.isascii():
+        return text
+    if _WORDY_NON_ASCII.search(text):
+        return None
+    return _NON_ASCII.sub(" ", text)
 
 
 def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
     """(body, meta, distinct terms) of an article row, as FTS5 is given them.
 
     FTS5's 'ascii' tokenizer splits on ASCII punctuation and spaces, lower-cases ASCII and
-    keeps every other character: for an ASCII text its tokens already are our terms (words
-    are runs of letters and digits either way), so the text goes in as it is. Anything else
-    goes in as its terms joined by spaces.
+    keeps every other character: for a text of ASCII words its tokens already are our terms
+    (words are runs of letters and digits either way), so the text goes in as it is (its
+    ASCII view). Anything else goes in as its terms joined by spaces.
     """
-    text = row[1]
-    if text.isascii():
-        body = text
-        distinct = set(_ASCII_WORD.findall(text.lower()))
+    view = _ascii_view(row[1])
+    if view is not None:
+        body = view
+        distinct = set(_ASCII_WORD.findall(view.lower()))
     else:
-        words, _ = split_words(text)
+        words, _ = split_words(row[1])
         terms = list(map(TERMS.__getitem__, words))
         body = " ".join(terms)
         distinct = set(terms)
@@ -168,11 +192,8 @@ def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
     return body, " ".join(meta_terms), distinct
 
 
-def _rows(conn: sqlite3.Connection, ids: list[int]) -> Iterable[Sequence]:
-    import json
-
-    for batch in fts_vocab.iter_batches(ids, _INDEX_BATCH):
-        yield from conn.execute(_ROW_SQL, (json.dumps(batch),))
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> list[Sequence]:
+    return conn.execute(_ROW_SQL, (_json(ids),)).fetchall()
 
 
 def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
@@ -184,31 +205,34 @@ def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 
 
 def _index(ids: Iterable[int], conn: sqlite3.Connection) -> None:
-    counts: Counter[str] = Counter()
-    values = []
-    for row in _rows(conn, sorted(set(ids))):
-        body, meta, distinct = _fts_values(row)
-        counts.update(distinct)
-        values.append((row[0], body, meta))
-    conn.executemany("INSERT INTO article_fts (rowid, body, meta) VALUES (?, ?, ?)", values)
-    fts_vocab.add_terms(conn, counts)
+    # A batch at a time: a rebuild of 100k articles must not hold all their terms at once.
+    for batch in fts_vocab.iter_batches(sorted(set(ids)), _INDEX_BATCH):
+        counts: Counter[str] = Counter()
+        values = []
+        for row in _rows(conn, batch):
+            body, meta, distinct = _fts_values(row)
+            counts.update(distinct)
+            values.append((row[0], body, meta))
+        conn.executemany("INSERT INTO article_fts (rowid, body, meta) VALUES (?, ?, ?)", values)
+        fts_vocab.add_terms(conn, counts)
 
 
 def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     """Take these articles out of the index, before their rows change or go (FTS5 needs the
     terms it was given, which are derived from the row as it still is)."""
     _check_terms(conn)
-    counts: Counter[str] = Counter()
-    values = []
-    for row in _rows(conn, sorted(set(ids))):
-        body, meta, distinct = _fts_values(row)
-        counts.update(distinct)
-        values.append((row[0], body, meta))
-    conn.executemany(
-        "INSERT INTO article_fts (article_fts, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
-        values,
-    )
-    fts_vocab.remove_terms(conn, counts)
+    for batch in fts_vocab.iter_batches(sorted(set(ids)), _INDEX_BATCH):
+        counts: Counter[str] = Counter()
+        values = []
+        for row in _rows(conn, batch):
+            body, meta, distinct = _fts_values(row)
+            counts.update(distinct)
+            values.append((row[0], body, meta))
+        conn.executemany(
+            "INSERT INTO article_fts (article_fts, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
+            values,
+        )
+        fts_vocab.remove_terms(conn, counts)
 
 
 # -- one article as the matcher sees it --------------------------------------------------------
@@ -252,8 +276,18 @@ class _Tokens(NamedTuple):
 
 
 def _tokens(text: str) -> _Tokens:
-    words, starts = split_words(text)
+    view = _ascii_view(text)
+    if view is not None:
+        parts = _ASCII_SPLIT.split(view.lower())  # separator, word, separator, ...
+        words = parts[1::2]
+    else:
+        parts = None
+        words, starts = split_words(text)
     ids = array("I", map(_SURFACE_IDS.__getitem__, words))
+    if parts is not None:
+        # The running length at the end of each part: a word's start, then its end.
+        bounds = array("I", accumulate(map(len, parts)))
+        return _Tokens(ids, bounds[0:-1:2], bounds[1::2])
     return _Tokens(ids, array("I", starts), array("I", map(int.__add__, starts, map(len, words))))
 
 
@@ -396,27 +430,37 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
         for c in terms
     ]
 
+    # A word is probably mistyped when it is no term, or a rare one next to a far more common
+    # correction ("goverment" occurs in 8 wire stories, "government" in 2107).
+    typos = [
+        bool(f) and (c.get(w) != EXACT or max(df.get(t, 0) for t in f) >= TYPO_DRIFT * df.get(w, 0))
+        for w, c, f in zip(plan.words, terms, fuzzy, strict=True)
+    ]
+
     def size_all(groups: list[list[str]]) -> int:
         return min(sum(df.get(t, 0) for t in g) for g in groups)
 
-    if len(terms) > 1 and all(
-        w in c and c[w] == 1.0 for w, c in zip(plan.words[:-1], terms, strict=False)
-    ):
-        last = plan.words[-1]
-        lasts = [last] if last in terms[-1] and terms[-1][last] == 1.0 else []
+    if len(terms) > 1:
+        # The phrase: exact words (the last one completed while typing), then the phrase
+        # with the best typo corrections of the words that have no exact answer.
+        exact = [[w] if c.get(w) == EXACT else [] for w, c in zip(plan.words, terms, strict=True)]
         if plan.typing:
-            more = sorted(strong[-1], key=lambda t: -df.get(t, 0))
-            lasts += [t for t in more if t != last][: PHRASE_COMPLETIONS - len(lasts)]
-        if lasts:
-            head = " ".join(plan.words[:-1])
-            match = " OR ".join(_quote(f"{head} {t}") for t in lasts)
-            tiers.append(_Tier(match, size_all([[w] for w in plan.words[:-1]])))
+            more = [t for t in strong[-1] if t != plan.words[-1]]
+            exact[-1] = (exact[-1] + more)[:PHRASE_COMPLETIONS]
+        corrected = [
+            e + f[:PHRASE_CORRECTIONS] if typo else e
+            for e, f, typo in zip(exact, fuzzy, typos, strict=True)
+        ]
+        for alts in (exact, corrected):
+            if all(alts) and (alts is exact or alts != exact):
+                phrases = [" ".join(p) for p in islice(product(*alts), MAX_PHRASES)]
+                tiers.append(_Tier(" OR ".join(map(_quote, phrases)), size_all(alts)))
     if all(strong):
         tiers.append(_Tier(_and(strong), size_all(strong)))
     # Typo corrections, first only for the words that have no exact answer: a correctly
     # typed word must not drift ("petrolium exports" wants exports, not efforts or escorts,
     # which bm25 would even prefer for being rarer).
-    needed = [s or f for s, f in zip(strong, fuzzy, strict=True)]
+    needed = [s + f if typo else s for s, f, typo in zip(strong, fuzzy, typos, strict=True)]
     both = [s + f for s, f in zip(strong, fuzzy, strict=True)]
     for groups in (needed, both):
         if groups != strong and all(groups) and not any(t.match == _and(groups) for t in tiers):
@@ -539,7 +583,13 @@ def search(
         ).fetchall()
     )
     budget = max(MIN_BUDGET, limit + limit // 5)
-    ids = _candidates(conn, _tiers(plan, df), budget, within, cancel)
+    # A one-letter word just begun after others narrows nothing yet: the articles are picked
+    # by the words before it (the same as a keystroke ago, so already tokenised) and its
+    # completions only count in the scoring.
+    picking = plan
+    if plan.typing and len(plan.words) > 1 and len(plan.words[-1]) == 1:
+        picking = _Plan(plan.words[:-1], plan.terms[:-1], False)
+    ids = _candidates(conn, _tiers(picking, df), budget, within, cancel)
     if not ids:
         return []
     order = {aid: n for n, aid in enumerate(ids)}

@@ -7,13 +7,14 @@ in-memory index matches on. Each query word is answered by
   - completions when it is the word being typed (0.9+, the most frequent first),
   - typo corrections (0.8 x the rapidfuzz-style ratio, a little more for common terms).
 
-Typo candidates are found without reading the vocabulary: `fts_del` holds, for every term
-of 4+ letters, each string it becomes with one letter deleted (a symmetric-delete index).
-Two words within one edit, or two edits of which one on each side, share a key there; one
-indexed lookup of the query word's own deletions finds them. Reading the whole vocabulary
-(fts5vocab) costs 0.16 s at 43k terms, so it is never done per query, and rapidfuzz (40 ms to
-import) is not needed for the few candidates this returns. The same rules run over one
-article's own words in memory (`TextLexicon`) for next/previous hit in the reader.
+Typo candidates are found without reading the vocabulary: every string one edit away from
+the query word (a letter deleted, swapped with the next, changed or inserted: ~700 for a
+9-letter word) is looked up in `fts_term`'s primary key, in one statement (~1 ms). Reading
+the whole vocabulary (fts5vocab) costs 0.16 s at 43k terms, so it is never done per query,
+and rapidfuzz (40 ms to import) is not needed for the few candidates this returns. (A
+symmetric-delete table, every term minus one letter, found the same and a few two-edit
+cases more, but writing it was two thirds of the cost of indexing.) The same rules run over
+one article's own words in memory (`TextLexicon`) for next/previous hit in the reader.
 """
 
 from __future__ import annotations
@@ -39,16 +40,11 @@ from newsreader.search.vocab import (
     fuzzy_cutoff,
 )
 
-# Shorter terms need no delete keys: a query word of 4+ letters (MIN_FUZZY_LEN) reaches a
-# 3-letter term by the term itself being one of its deletions.
-MIN_DELETE_LEN = 4
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 SCHEMA: tuple[str, ...] = (
     # df: how many articles hold the term (text or metadata).
     "CREATE TABLE fts_term (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
-    """CREATE TABLE fts_del (
-        variant TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (variant, term)
-    ) WITHOUT ROWID""",
 )
 
 
@@ -76,46 +72,37 @@ class TermCache(dict):
 TERMS = TermCache()
 
 
-def fuzzable(term: str) -> bool:
-    """Whether a term takes part in typo matching: words, not numbers or codes."""
-    return len(term) >= MIN_DELETE_LEN and term.isalpha()
-
-
-def deletes(term: str) -> set[str]:
-    """Every string `term` becomes with one character deleted."""
-    return {term[:i] + term[i + 1 :] for i in range(len(term))}
+def edits(word: str) -> set[str]:
+    """Every string one edit from `word` (Norvig): a letter deleted, two neighbours swapped,
+    a letter changed or inserted; new letters from a-z and the word's own letters (so a
+    word in another script still meets its own alphabet)."""
+    letters = _LETTERS | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(word)
+    return out
 
 
 # -- keeping the vocabulary in step with the index -----------------------------------------
 
 
 def add_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
-    """Count `counts[term]` more articles holding each term; new terms get delete keys.
+    """Count `counts[term]` more articles holding each term.
 
-    One statement per step, the terms passed as JSON: per-term statements from Python cost
-    more than the FTS5 inserts themselves.
+    One statement, the terms passed as JSON: per-term statements from Python cost more than
+    the FTS5 inserts themselves.
     """
     if not counts:
         return
     # In key order: B-tree inserts in order touch each page once.
     payload = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
-    new = [
-        t
-        for (t,) in conn.execute(
-            "SELECT key FROM json_each(?) WHERE key NOT IN (SELECT term FROM fts_term)",
-            (payload,),
-        )
-    ]
     conn.execute(
         "INSERT INTO fts_term (term, df) SELECT key, value FROM json_each(?) WHERE 1 "
         "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
         (payload,),
-    )
-    pairs = sorted((v, t) for t in new if fuzzable(t) for v in deletes(t))
-    conn.execute(
-        "INSERT OR IGNORE INTO fts_del (variant, term) "
-        "SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-        (json.dumps(pairs, ensure_ascii=False),),
     )
 
 
@@ -128,24 +115,9 @@ def remove_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
         "UPDATE fts_term SET df = df - j.value FROM json_each(?) AS j WHERE fts_term.term = j.key",
         (payload,),
     )
-    gone = [
-        t
-        for (t,) in conn.execute(
-            "SELECT term FROM fts_term WHERE df <= 0 AND term IN (SELECT key FROM json_each(?))",
-            (payload,),
-        )
-    ]
-    if not gone:
-        return
     conn.execute(
-        "DELETE FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
-        (json.dumps(gone, ensure_ascii=False),),
-    )
-    pairs = [(v, t) for t in gone if fuzzable(t) for v in deletes(t)]
-    conn.execute(
-        "DELETE FROM fts_del WHERE (variant, term) IN "
-        "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
-        (json.dumps(pairs, ensure_ascii=False),),
+        "DELETE FROM fts_term WHERE df <= 0 AND term IN (SELECT key FROM json_each(?))",
+        (payload,),
     )
 
 
@@ -163,7 +135,7 @@ class Lexicon:
         raise NotImplementedError
 
     def near(self, word: str) -> list[tuple[str, int]]:
-        """Terms sharing a one-deletion key with `word` (or equal to one): typo candidates."""
+        """Terms one edit from `word`: typo candidates."""
         raise NotImplementedError
 
     def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
@@ -188,13 +160,9 @@ class SqlLexicon(Lexicon):
         ).fetchall()
 
     def near(self, word: str) -> list[tuple[str, int]]:
-        keys = json.dumps([word, *deletes(word)], ensure_ascii=False)
         return self.conn.execute(
-            """SELECT t.term, t.df FROM fts_del d JOIN fts_term t ON t.term = d.term
-                 WHERE d.variant IN (SELECT value FROM json_each(?1))
-               UNION
-               SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?1))""",
-            (keys,),
+            "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(edits(word)), ensure_ascii=False),),
         ).fetchall()
 
     def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
@@ -212,7 +180,6 @@ class TextLexicon(Lexicon):
 
     def __init__(self, terms: Iterable[str]) -> None:
         self.counts = Counter(t for t in terms if t)
-        self._by_key: dict[str, set[str]] | None = None
 
     def df(self, term: str) -> int:
         return self.counts.get(term, 0)
@@ -226,18 +193,8 @@ class TextLexicon(Lexicon):
         return nlargest(most, found, key=lambda tn: tn[1])
 
     def near(self, word: str) -> list[tuple[str, int]]:
-        if self._by_key is None:
-            self._by_key = {}
-            for t in self.counts:
-                if fuzzable(t):
-                    for v in deletes(t):
-                        self._by_key.setdefault(v, set()).add(t)
-        found: set[str] = set()
-        for key in (word, *deletes(word)):
-            found |= self._by_key.get(key, set())
-            if key in self.counts:
-                found.add(key)
-        return [(t, self.counts[t]) for t in found]
+        counts = self.counts
+        return [(t, counts[t]) for t in edits(word) if t in counts]
 
     def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
         heads = set(prefixes)

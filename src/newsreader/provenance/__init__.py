@@ -20,7 +20,14 @@ from newsreader.provenance.matrix import Matrix, release_matrix
 from newsreader.provenance.novelty import Novelty, Segment, whats_new
 from newsreader.provenance.origin import Candidate, Origin, guess_origin
 from newsreader.provenance.signals import Signal, release_signals
-from newsreader.provenance.story import Member, Story, build_stories, make_story, story_of
+from newsreader.provenance.story import (
+    Member,
+    Story,
+    build_stories,
+    make_story,
+    member_facts,
+    story_of,
+)
 from newsreader.provenance.timeline import timeline
 
 __all__ = [
@@ -43,6 +50,7 @@ __all__ = [
     "export_markdown",
     "guess_origin",
     "make_story",
+    "member_facts",
     "release_matrix",
     "release_signals",
     "shares_text",

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsreader.corpus import Article, Corpus
+from newsreader.progress import check
 from newsreader.provenance.common_lines import CommonLines
 from newsreader.provenance.linkage import link
 from newsreader.provenance.spans import merge, total
 from newsreader.reuse import Comparison, RelatedIndex, compare_articles
-from newsreader.reuse.align import check
 
 TOP_K = 8  # neighbours per article considered as candidates
 MAX_VERIFY = 3  # candidates aligned per article (most shared sampled text first)

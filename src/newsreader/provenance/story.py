@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from newsreader.corpus import Article, Corpus
+from newsreader.progress import Progress, StageProgress, check, stage
 from newsreader.provenance.clusters import ComparisonCache, StoryGraph, build_graph
+from newsreader.provenance.facts import FactChange, changed_facts
 from newsreader.provenance.origin import Origin, guess_origin
 from newsreader.provenance.timeline import timeline
 from newsreader.reuse import Comparison, RelatedIndex
@@ -89,11 +90,47 @@ def build_stories(
     index: RelatedIndex | None = None,
     *,
     cancel: threading.Event | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    stages: StageProgress | None = None,
 ) -> list[Story]:
-    """Every story (two or more articles sharing text) in the corpus, largest first."""
-    graph: StoryGraph = build_graph(corpus, index, cancel=cancel, progress=progress)
-    return [make_story(group, graph.cache) for group in graph.components()]
+    """Every story (two or more articles sharing text) in the corpus, largest first.
+
+    `progress(done, total)` follows the pair comparisons; `stages(stage, done, total)` follows
+    every stage ("Indexing", "Comparing", "Origins"), so a long build never sits at 100%.
+    The `story` command and the reader's stories screen both build stories here.
+    """
+    if index is None:
+        index = RelatedIndex.build(corpus, cancel=cancel, progress=stage(stages, "Indexing"))
+    graph: StoryGraph = build_graph(
+        corpus, index, cancel=cancel, progress=progress or stage(stages, "Comparing")
+    )
+    groups = graph.components()
+    stories = []
+    for n, group in enumerate(groups):
+        check(cancel)
+        if stages is not None:
+            stages("Origins", n, len(groups))
+        stories.append(make_story(group, graph.cache))
+    return stories
+
+
+def member_facts(
+    stories: list[Story],
+    *,
+    cancel: threading.Event | None = None,
+    stages: StageProgress | None = None,
+) -> dict[int, list[FactChange]]:
+    """Changed facts (numbers, dates, names, quotations) of every member against its story's
+    origin, by `id(article)`; the origin itself has none."""
+    out: dict[int, list[FactChange]] = {}
+    for n, story in enumerate(stories):
+        check(cancel)
+        if stages is not None:
+            stages("Facts", n, len(stories))
+        for m in story.members:
+            if m.comparison is not None:
+                out[id(m.article)] = changed_facts(m.comparison)
+    return out
 
 
 def story_of(stories: list[Story], article: Article) -> Story | None:

@@ -5,7 +5,7 @@ Core package: never imports textual.
 
 from __future__ import annotations
 
-from newsreader.reuse.align import Cancelled
+from newsreader.progress import Cancelled
 from newsreader.reuse.compare import compare_articles, compare_texts
 from newsreader.reuse.models import Comparison, DiffOp, Passage
 from newsreader.reuse.related import RelatedIndex, Relation, related

@@ -12,18 +12,11 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from newsreader.progress import check
+
 SHINGLE = 4  # words per seed
 MAX_GAP = 6  # words that may be added/dropped/changed between two runs of one chain
 PAIR_CAP = 16  # a phrase occurring m x n times with m*n above this is paired in order only
-
-
-class Cancelled(Exception):
-    """Raised inside the engine when the caller's cancel event is set."""
-
-
-def check(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled
 
 
 @dataclass(slots=True)

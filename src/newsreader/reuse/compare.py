@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.corpus import Article, ArticleError, parse_text
+from newsreader.progress import check
 from newsreader.reuse import align, paraphrase
+from newsreader.reuse.merge import join_continuing
 from newsreader.reuse.models import Comparison, Passage
 from newsreader.reuse.passages import (
     MIN_LOWER_CONTENT,
@@ -21,6 +23,7 @@ from newsreader.reuse.passages import (
     shared_lower_content,
     split_pieces,
     to_passage,
+    trim_overhang,
 )
 from newsreader.reuse.tokens import Token, article_tokens
 
@@ -46,7 +49,7 @@ def compare_articles(
     # a short copied phrase inside two sentences that say the same thing is part of that
     # paraphrase, not a passage of its own
     passages = [p for p in passages if not any(_inside(p, q) for q in reworded)] + reworded
-    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    passages = join_continuing(passages, a, b, ta, tb)
     return Comparison(
         a,
         b,
@@ -62,9 +65,10 @@ def _copied_passages(
     """Verbatim and near passages: chains of exact word runs, labelled per sentence piece."""
     na, nb = [t.norm for t in ta], [t.norm for t in tb]
     runs = align.find_runs(na, nb)
-    align.check(cancel)
+    check(cancel)
     chains = align.chain_runs(runs, cancel=cancel)
     chains = align.select_chains(chains, len(ta), len(tb), min_matched=MIN_MATCHED)
+    chains = [c for c in (trim_overhang(c, ta, tb) for c in chains) if c is not None]
     used_a, used_b = bytearray(len(ta)), bytearray(len(tb))
     for c in chains:
         used_a[c.a_start : c.a_end] = b"\x01" * (c.a_end - c.a_start)

@@ -1,6 +1,10 @@
-"""Stop words and a light stemmer, shared by paraphrase detection and the corpus ranking."""
+"""Stop words and the stemmer, shared by paraphrase detection and the corpus ranking."""
 
 from __future__ import annotations
+
+import threading
+
+import Stemmer
 
 _STOP_TEXT = """
     a about above after again against all also am an and any are aren't as at be because been
@@ -25,44 +29,34 @@ _ATTRIBUTION_TEXT = """
 """
 ATTRIBUTION_WORDS = frozenset(_ATTRIBUTION_TEXT.split())
 
-_SUFFIXES = (
-    "ational",
-    "ization",
-    "fulness",
-    "ousness",
-    "iveness",
-    "ations",
-    "ation",
-    "ments",
-    "ment",
-    "ness",
-    "ings",
-    "ing",
-    "ies",
-    "ied",
-    "ed",
-    "es",
-    "ly",
-    "s",
-)
+# Snowball English (Porter 2) through PyStemmer's C implementation: it joins what a hand-made
+# suffix list missed (organization/organizations, company/companies, translated/translation)
+# and keeps apart what it wrongly joined (statement/states). A stemmer object is not safe to
+# share between threads (the loader, search and compare run in workers), so each thread has
+# its own; stems are kept in a plain dict, which any thread may read.
+_local = threading.local()
+_STEMS: dict[str, str] = {}
+_MAX_STEMS = 500_000  # a news vocabulary is far smaller; only a pathological input reaches this
 
 
 def stem(word: str) -> str:
-    """A light suffix-stripping stem: `partnered`/`partners` -> `partner`, `updates` -> `updat`.
+    """The Snowball English stem of a lower-case word: `partnered`/`partners` -> `partner`.
 
-    Deliberately crude and fast; it only has to map inflections of one word together.
+    Words with digits or other non-letters (`10m`, `covid-19`) are returned unchanged.
     """
-    if len(word) <= 3 or not word.isalpha():
+    known = _STEMS.get(word)
+    if known is not None:
+        return known
+    if not word.isalpha():
         return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]  # planned -> plann -> plan
-    return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    found: str = stemmer.stemWord(word)
+    if len(_STEMS) >= _MAX_STEMS:
+        _STEMS.clear()
+    _STEMS[word] = found
+    return found
 
 
 def is_content(norm: str) -> bool:

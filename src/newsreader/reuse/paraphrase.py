@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from newsreader.corpus import Article
-from newsreader.reuse.align import check
+from newsreader.progress import check
 from newsreader.reuse.lexicon import is_content, stem
 from newsreader.reuse.models import DiffOp, Passage
 from newsreader.reuse.tokens import Token

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+from collections.abc import Callable
 
 from newsreader.reuse.align import Chain, Run
 from newsreader.reuse.lexicon import STOP_WORDS, is_content
 from newsreader.reuse.models import DiffOp, Passage
-from newsreader.reuse.tokens import Token
+from newsreader.reuse.tokens import CONTROL, Token
 
+MAX_OVERHANG = 3  # words a chain may run past a sentence edge on one side only, then trimmed
 EDGE_GAP = 3  # words before/after a chain that still join it when they reach a sentence edge
 FAR_EDGE = 12  # ... or this many, when a third of them are shared
 MIN_NEAR_SHARE = 0.6  # share of words kept (both sides) for an edited piece to be "near"
@@ -35,6 +37,27 @@ def chain_ops(chain: Chain, ta: list[Token], tb: list[Token]) -> list[TokOp]:
         ops.extend(_equal_ops(ta, tb, r.i, r.j, r.n))
         prev_i, prev_j = r.i + r.n, r.j + r.n
     return ops
+
+
+def trim_overhang(chain: Chain, ta: list[Token], tb: list[Token]) -> Chain | None:
+    """A chain without the word or two it runs past a sentence's edge on one side only: in
+    `modern music, he told` ~ `modern music. He said`, the shared `he` opens the next
+    statement on one side, and belongs with it (`Mr Burstein said` ~ `He said`)."""
+    runs = [Run(r.i, r.j, r.n) for r in chain.runs]
+    last = runs[-1]
+    for k in range(1, min(MAX_OVERHANG, last.n - 1) + 1):
+        ia, ib = last.i + last.n - k, last.j + last.n - k
+        if _starts_sentence(ta, ia) != _starts_sentence(tb, ib):
+            last.n -= k
+            break
+    first = runs[0]
+    for k in range(1, min(MAX_OVERHANG, first.n - 1) + 1):
+        ia, ib = first.i + k, first.j + k
+        if _starts_sentence(ta, ia) != _starts_sentence(tb, ib):
+            first.i, first.j, first.n = ia, ib, first.n - k
+            break
+    runs = [r for r in runs if r.n > 0]
+    return Chain(runs) if runs else None
 
 
 def _slide_gaps(runs: list[Run], ta: list[Token], tb: list[Token]) -> list[Run]:
@@ -97,25 +120,65 @@ def extend_edges(
 ) -> None:
     """Let a chain reach its sentences' edges when only a few words differ there
     (`the UN is calling` ~ `The United Nations is calling`), or when a longer remainder still
-    shares words (`VooV Meeting, the ..., was made available` ~ `VooV Meeting is available`)."""
+    shares words (`VooV Meeting, the ..., was made available` ~ `VooV Meeting is available`).
+
+    Both sides stop at the same kind of edge: one side halted at a comma while the other runs on
+    to its full stop would show the rest of a shared sentence as added words (`clashing,
+    complex and dissonant music` ~ `clashing and dissonant music`)."""
     _, a0, _, b0, _ = ops[0]
-    for limit in (EDGE_GAP, FAR_EDGE):
-        na = _back_to_sentence_start(ta, a0, used_a, limit)
-        nb = _back_to_sentence_start(tb, b0, used_b, limit)
-        if na is not None and nb is not None and (na, nb) != (a0, b0):
-            edge = gap_ops(ta, tb, na, a0, nb, b0)
-            if limit == EDGE_GAP or _shares_words(edge, ta):
-                ops[:0] = edge
-                break
+    for limit, clause in _EDGES:
+        na = _back_to_sentence_start(ta, a0, used_a, limit, clause)
+        nb = _back_to_sentence_start(tb, b0, used_b, limit, clause)
+        if na is None or nb is None or (na, nb) == (a0, b0):
+            continue
+        if _lopsided(ta, na, a0, tb, nb, b0, _starts_sentence):
+            continue
+        edge = gap_ops(ta, tb, na, a0, nb, b0)
+        if limit == EDGE_GAP or _shares_words(edge, ta):
+            ops[:0] = edge
+            break
     _, _, a1, _, b1 = ops[-1]
-    for limit in (EDGE_GAP, FAR_EDGE):
-        na = _on_to_sentence_end(ta, a1, used_a, limit)
-        nb = _on_to_sentence_end(tb, b1, used_b, limit)
-        if na is not None and nb is not None and (na, nb) != (a1, b1):
-            edge = gap_ops(ta, tb, a1, na, b1, nb)
-            if limit == EDGE_GAP or _shares_words(edge, ta):
-                ops.extend(edge)
-                break
+    for limit, clause in _EDGES:
+        na = _on_to_sentence_end(ta, a1, used_a, limit, clause)
+        nb = _on_to_sentence_end(tb, b1, used_b, limit, clause)
+        if na is None or nb is None or (na, nb) == (a1, b1):
+            continue
+        if _lopsided(ta, a1, na, tb, b1, nb, _ends_sentence):
+            continue
+        edge = gap_ops(ta, tb, a1, na, b1, nb)
+        if limit == EDGE_GAP or _shares_words(edge, ta):
+            ops.extend(edge)
+            break
+
+
+# (words, stop at a clause edge?) tried in order: a few words to the clause's edge, more words
+# when they share some, then on to the sentence's edge when the clauses were cut differently
+_EDGES = ((EDGE_GAP, True), (FAR_EDGE, True), (FAR_EDGE, False))
+
+
+def _lopsided(
+    ta: list[Token],
+    a0: int,
+    a1: int,
+    tb: list[Token],
+    b0: int,
+    b1: int,
+    at_edge: Callable[[list[Token], int], bool],
+) -> bool:
+    """One side moves while the other stays at a clause edge that is not its sentence's edge."""
+    if a0 == a1 and b0 != b1:
+        return not at_edge(ta, a0)
+    if b0 == b1 and a0 != a1:
+        return not at_edge(tb, b0)
+    return False
+
+
+def _starts_sentence(toks: list[Token], i: int) -> bool:
+    return i == 0 or i >= len(toks) or toks[i - 1].sentence != toks[i].sentence
+
+
+def _ends_sentence(toks: list[Token], i: int) -> bool:
+    return i == 0 or i >= len(toks) or toks[i - 1].sentence != toks[i].sentence
 
 
 def _shares_words(ops: list[TokOp], ta: list[Token]) -> bool:
@@ -126,20 +189,37 @@ def _shares_words(ops: list[TokOp], ta: list[Token]) -> bool:
     return meaningful and len(equal) * 3 >= shorter
 
 
-def _back_to_sentence_start(toks: list[Token], i: int, used: bytearray, limit: int) -> int | None:
-    """Where the clause holding word i starts, if within `limit` unclaimed words."""
+def _back_to_sentence_start(
+    toks: list[Token], i: int, used: bytearray, limit: int, clause: bool = True
+) -> int | None:
+    """Where the clause (or sentence, or quotation) holding word i starts, if within `limit`
+    unclaimed words."""
+
+    def edge(k: int) -> bool:
+        return toks[k].clause if clause else _starts_sentence(toks, k) or toks[k].quote
+
     k = i
-    while not toks[k].clause and i - k < limit and not used[k - 1]:
+    while not edge(k) and i - k < limit and not used[k - 1]:
         k -= 1
-    return k if toks[k].clause else None
+    return k if edge(k) else None
 
 
-def _on_to_sentence_end(toks: list[Token], i: int, used: bytearray, limit: int) -> int | None:
-    """Where the clause holding word i-1 ends, if within `limit` unclaimed words."""
+def _on_to_sentence_end(
+    toks: list[Token], i: int, used: bytearray, limit: int, clause: bool = True
+) -> int | None:
+    """Where the clause (or sentence, or quotation) holding word i-1 ends, if within `limit`
+    unclaimed words."""
+
+    def edge(k: int) -> bool:
+        if k == len(toks):
+            return True
+        # a quotation and its attribution stay apart
+        return toks[k].clause if clause else _starts_sentence(toks, k) or toks[k].quote
+
     k = i
-    while k < len(toks) and not toks[k].clause and k - i < limit and not used[k]:
+    while not edge(k) and k - i < limit and not used[k]:
         k += 1
-    return k if k == len(toks) or toks[k].clause else None
+    return k if edge(k) else None
 
 
 def shared_lower_content(ops: list[TokOp], ta: list[Token], tb: list[Token]) -> int:
@@ -262,16 +342,26 @@ def _op_span(toks: list[Token], s: int, e: int, fallback: int) -> tuple[int, int
     return (toks[s - 1].end, toks[s - 1].end) if s > 0 else (fallback, fallback)
 
 
+_OPENING = "\"'“‘«([#$£€"  # may stand before a sentence's first word, inside its passage
+_CLOSING = ".!?…\"'”’»)]}%,;:"  # may follow its last word
+
+
 def _char_span(toks: list[Token], s: int, e: int, text: str) -> tuple[int, int]:
+    """Character span of words s..e, over the quotes and punctuation that open and close the
+    sentence; never over dashes, wire markers or control characters."""
     if e <= s:
         pos = toks[s - 1].end if s > 0 else 0
         return pos, pos
     start, end = toks[s].start, toks[e - 1].end
     if s == 0 or toks[s - 1].sentence != toks[s].sentence:
-        while start > 0 and text[start - 1] in "\"'“‘«([#$£€-—–":
+        while start > 0 and text[start - 1] in _OPENING:
             start -= 1
-    if e == len(toks) or toks[e].sentence != toks[e - 1].sentence:
-        limit = toks[e].start if e < len(toks) else len(text)
-        while end < limit and not text[end].isspace() and not text[end].isalnum():
+    limit = toks[e].start if e < len(toks) else len(text)
+    if (
+        e == len(toks)
+        or toks[e].sentence != toks[e - 1].sentence
+        or CONTROL.search(text, end, limit)
+    ):
+        while end < limit and text[end] in _CLOSING:
             end += 1
     return start, end

@@ -23,7 +23,7 @@ from operator import mul
 from typing import Any
 
 from newsreader.corpus import Article, Corpus
-from newsreader.reuse.align import check
+from newsreader.progress import check
 from newsreader.reuse.lexicon import STOP_WORDS, stem
 from newsreader.reuse.tokens import INVISIBLE, normalise
 

@@ -23,6 +23,14 @@ _WORD = re.compile(
 )
 _STRIPINVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _CLAUSE_MARKS = ",;:()—–"
+# Terminal escape sequences (CSI, OSC, two-character escapes) hold no words (`\x1b[31m` is not
+# "31 million"), and a control character between two words parts them like a comma: a wire
+# marker after one (`music.\x07 ENDS`) is not the end of the sentence before it.
+ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[@-Z\\-_]"
+)
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _QUOTE_MARKS = '"“”«»'
 _MAGNITUDE = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -93,12 +101,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None, sentence: int = 
     """The words of `text[start:end]` with their offsets into `text`."""
     out: list[Token] = []
     prev = start
-    for m in _WORD.finditer(text, start, len(text) if end is None else end):
-        s, e = m.start(), m.end()
+    stop = len(text) if end is None else end
+    segment = text[start:stop]
+    if "\x1b" in segment or "\x9b" in segment:
+        # blank escape sequences out (same length, so offsets hold) before finding words
+        segment = ESCAPE.sub(lambda m: " " * len(m.group()), segment)
+    for m in _WORD.finditer(segment):
+        s, e = m.start() + start, m.end() + start
         word = m.group()
         gap = text[prev:s]
         prev = e
-        clause = not out or any(c in _CLAUSE_MARKS for c in gap)
+        clause = not out or any(c in _CLAUSE_MARKS for c in gap) or bool(CONTROL.search(gap))
         quote = bool(out) and any(c in _QUOTE_MARKS for c in gap)
         lower = not any(c.isupper() for c in word)
         # An editor's bracketed insertion (`[honoured]`) is an edit, though the word is the same.

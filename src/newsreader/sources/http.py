@@ -12,8 +12,6 @@ Errors are `FetchError` with a one-line reason meant to be shown next to the fee
 
 from __future__ import annotations
 
-import codecs
-import re
 import threading
 import time
 import zlib
@@ -27,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from newsreader import __version__
+from newsreader.corpus.decode import header_charset
 
 MAX_BYTES = 10 * 2**20
 MAX_REDIRECTS = 5
@@ -36,7 +35,6 @@ DEADLINE_S = 30.0
 WORKERS = 8
 USER_AGENT = f"newsreader/{__version__} (terminal news reader)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -65,16 +63,6 @@ class Response:
     @property
     def media_type(self) -> str:
         return (self.content_type or "").split(";")[0].strip().lower()
-
-
-def header_charset(content_type: str | None) -> str | None:
-    m = _CHARSET.search(content_type or "")
-    if m is None:
-        return None
-    try:
-        return codecs.lookup(m.group(1)).name
-    except LookupError:
-        return None
 
 
 def new_client(workers: int = WORKERS) -> httpx.Client:

@@ -53,10 +53,8 @@ def _source_fingerprint() -> str:
             h.update(f"{lib}={metadata.version(lib)}".encode())
     h.update(repr(tuple(f.name for f in fields(Sentence))).encode())
     pkg = Path(corpus_loader.__file__).resolve().parent
-    # Saved .html pages are extracted by sources/extract.py (trafilatura and its options).
-    extract = pkg.parent / "sources" / "extract.py"
     try:
-        for src in [*sorted(pkg.glob("*.py")), extract]:
+        for src in sorted(pkg.glob("*.py")):
             h.update(src.name.encode())
             h.update(src.read_bytes())
     except OSError:

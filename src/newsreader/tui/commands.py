@@ -15,7 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.widget import Widget
 
-from newsreader.text import clean_for_display
+from newsreader.text import one_line
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -59,21 +59,30 @@ def display_keys(keys: str) -> str:
     return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def key_rows(app: App[Any]) -> list[KeyRow]:
-    """Every binding of the reader's screens and widgets (and the app), grouped, keymap applied."""
-    from newsreader.tui.screens.main import MainScreen
-    from newsreader.tui.widgets.article_list import ArticleList
-    from newsreader.tui.widgets.article_view import ArticleView
-    from newsreader.tui.widgets.search_results import SearchPanel, SearchResults
+# The reader's widgets whose keys the help lists, by class name, in this order.
+_WIDGET_GROUPS = (
+    ("List", "ArticleList"),
+    ("Text", "ArticleView"),
+    ("Search", "SearchPanel"),
+    ("Search", "SearchResults"),
+)
 
-    owners: list[tuple[str, type[Widget | App[Any]]]] = [
-        ("Reader", MainScreen),
-        ("List", ArticleList),
-        ("Text", ArticleView),
-        ("Search", SearchPanel),
-        ("Search", SearchResults),
-        ("App", type(app)),
-    ]
+
+def key_rows(app: App[Any]) -> list[KeyRow]:
+    """Every binding of the reader's screens and widgets (and the app), grouped, keymap applied.
+
+    The classes are read off the running reader (its first screen and the widgets on it), so
+    this module imports no screen: the app, the palette and the help screen import it.
+    """
+    owners: list[tuple[str, type[Widget | App[Any]]]] = []
+    main = app.screen_stack[0] if app.screen_stack else None
+    if main is not None:
+        owners.append(("Reader", type(main)))
+        for group, name in _WIDGET_GROUPS:
+            for widget in main.query(name).results():
+                owners.append((group, type(widget)))
+                break
+    owners.append(("App", type(app)))
     # Textual keeps the active keymap privately; read it so remapped keys are shown truthfully.
     keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
     rows: list[KeyRow] = []
@@ -117,10 +126,7 @@ def known_binding_ids(app: App[Any]) -> set[str]:
         "screens.matrix",
         "screens.whats_new",
     ):
-        try:
-            importlib.import_module(f"newsreader.tui.{module}")
-        except ImportError:
-            continue  # a build without that view: its ids are simply not offered
+        importlib.import_module(f"newsreader.tui.{module}")  # its classes define the ids
     ids = {b.id for b in type(app).BINDINGS if isinstance(b, Binding) and b.id}
     stack = list(DOMNode.__subclasses__())
     while stack:
@@ -185,7 +191,7 @@ class ReaderCommands(Provider):
                 Content(label),
                 self._opener(article),
                 text=label,
-                help=_one_line(article.outlet) or None,
+                help=one_line(article.outlet) or None,
             )
 
     def _article_matches(self, query: str) -> list[tuple[float, str, Article]]:
@@ -197,7 +203,7 @@ class ReaderCommands(Provider):
         # Imported here, not at start: the palette is opened long after the first frame.
         from rapidfuzz import fuzz, process
 
-        titles = [_one_line(a.display_title) for a in articles]
+        titles = [one_line(a.display_title) for a in articles]
         found = process.extract(
             query, titles, scorer=fuzz.WRatio, limit=ARTICLE_HITS, score_cutoff=60
         )
@@ -211,7 +217,3 @@ class ReaderCommands(Provider):
                 open_article(article)
 
         return run
-
-
-def _one_line(value: str | None) -> str:
-    return " ".join(clean_for_display(value or "").split())

@@ -23,25 +23,21 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article
-from newsreader.reuse.models import Comparison, Passage
+from newsreader.provenance.export import default_export_path, target_problem, write_export
+from newsreader.reuse.models import Comparison, Passage, Side
 from newsreader.text import clean_for_display
-from newsreader.tui.screens.compare_export import ExportActions
+from newsreader.tui.dialogs.confirm import ConfirmDialog
+from newsreader.tui.screens.compare_export import ExportDialog
 from newsreader.tui.screens.compare_facts import (
-    FactActions,
     FactSet,
     fact_line,
     facts_summary,
     find_facts,
 )
-from newsreader.tui.widgets.compare_pane import (
-    CompareLegend,
-    ComparePane,
-    PaneModel,
-    build_pane_model,
-    header_text,
-)
-
-COMPARE_TCSS = Path(__file__).resolve().parent.parent / "compare.tcss"
+from newsreader.tui.styles import COMPARE_TCSS
+from newsreader.tui.widgets.compare_layout import PaneModel, build_pane_model
+from newsreader.tui.widgets.compare_legend import CompareLegend, header_text
+from newsreader.tui.widgets.compare_pane import ComparePane
 
 
 def run_comparison(a: Article, b: Article, cancel: threading.Event | None = None) -> Comparison:
@@ -54,25 +50,12 @@ def run_comparison(a: Article, b: Article, cancel: threading.Event | None = None
 def describe_passage(comparison: Comparison, index: int) -> str:
     """One plain line about a passage: position, kind, score and the exact words changed."""
     p = comparison.passages[index]
-    if hasattr(p, "words_changed"):
-        changed = p.words_changed(comparison)
-    else:  # an engine without the helper: list the changed runs ourselves
-        parts = []
-        for d in p.diff:
-            a_words = " ".join(comparison.a.text[d.a_start : d.a_end].split())
-            b_words = " ".join(comparison.b.text[d.b_start : d.b_end].split())
-            if d.op == "replace":
-                parts.append(f"-{a_words} +{b_words}")
-            elif d.op == "delete":
-                parts.append(f"-{a_words}")
-            elif d.op == "insert":
-                parts.append(f"+{b_words}")
-        changed = "; ".join(parts) or "no words changed"
+    changed = p.words_changed(comparison)
     line = f"Passage {index + 1}/{len(comparison.passages)} · {p.kind} · score {p.score:.2f} · "
     return clean_for_display(line + changed)
 
 
-class CompareScreen(FactActions, ExportActions, Screen[None]):
+class CompareScreen(Screen[None]):
     """Side-by-side view of what two articles share."""
 
     CSS_PATH = COMPARE_TCSS
@@ -332,6 +315,91 @@ class CompareScreen(FactActions, ExportActions, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    # --- changed facts (F) ------------------------------------------------------------
+
+    def action_next_fact(self) -> None:
+        """Go to the next changed fact: its passage when it is in one, else its sentences."""
+        facts, comparison = self.facts, self.comparison
+        if facts is None or comparison is None:
+            return
+        if not facts.facts:
+            self.notify(facts_summary(facts), title="Compare", timeout=3, markup=False)
+            return
+        self._fact_index = 0 if self._fact_index is None else (self._fact_index + 1) % len(facts)
+        fact = facts.facts[self._fact_index]
+        self._detail_shown = True
+        index = facts.passage_index(fact, comparison.passages)
+        if index is not None:
+            self._goto(index)
+            return
+        self.current = None
+        sides: tuple[tuple[ComparePane, Side], ...] = ((self.pane_a, "a"), (self.pane_b, "b"))
+        for pane, side in sides:
+            pane.set_current(None)
+            line = pane.offset_line(facts.span_of(fact, side)[0])
+            if line is not None:
+                pane.sync_to(line - pane.scrollable_content_region.height // 3)
+        self._update_detail()
+
+    # --- export (e) -------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Ask for a file name, then write the comparison there as HTML or Markdown."""
+        comparison = self.comparison
+        if comparison is None:
+            self.notify("Still comparing: export when the comparison is shown.", timeout=3)
+            return
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if not path.is_file():
+                self._export_to(comparison, path)
+                return
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._export_to(comparison, path)
+                else:
+                    self.notify("Not exported: the file was left as it was.", timeout=4)
+
+            question = f"{path} already exists. Replace it with this comparison?"
+            self.app.push_screen(ConfirmDialog(question), answered)
+
+        self.app.push_screen(ExportDialog(default_export_path(comparison.a, comparison.b)), chosen)
+
+    def _export_to(self, comparison: Comparison, path: Path) -> None:
+        folders = {Path(p).expanduser().resolve() for p in getattr(self.app, "paths", ())}
+        folders = {f if f.is_dir() else f.parent for f in folders}
+        folders |= {comparison.a.path.resolve().parent, comparison.b.path.resolve().parent}
+        problem = target_problem(path.resolve(), folders)
+        if problem:
+            self.notify(problem, title="Export", severity="error", markup=False, timeout=8)
+            return
+
+        def write() -> None:
+            try:
+                written = write_export(comparison, path)
+            except (OSError, ValueError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                self.app.call_from_thread(
+                    self.notify,
+                    f"Could not write {path}: {reason}",
+                    title="Export",
+                    severity="error",
+                    markup=False,
+                    timeout=8,
+                )
+                return
+            self.app.call_from_thread(
+                self.notify, f"Saved {written}", title="Export", markup=False, timeout=8
+            )
+
+        self.run_worker(write, thread=True, group="export", exit_on_error=False)
+
+    # --- mouse and scrolling ----------------------------------------------------------
 
     def on_compare_pane_passage_clicked(self, event: ComparePane.PassageClicked) -> None:
         """A click on a passage makes it current and shows its detail line."""

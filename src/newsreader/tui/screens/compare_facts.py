@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from newsreader.provenance.fact_model import FactChange
 from newsreader.reuse.models import Comparison, Passage, Side
 from newsreader.text import clean_for_display
 
 if TYPE_CHECKING:
-    from newsreader.tui.widgets.compare_pane import ComparePane
+    pass
 
 
 def find_facts(
@@ -96,48 +96,3 @@ def facts_summary(facts: FactSet) -> str:
         return "No changed facts (numbers, dates, names, quotations) found."
     head = f"Changed facts ({len(facts)}), source → copy:"
     return "\n".join([head, *(f"  {n}. {fact_line(f)}" for n, f in enumerate(facts.facts, 1))])
-
-
-class FactActions:
-    """`F` on the compare screen (mixed into CompareScreen, where the binding lives)."""
-
-    comparison: Comparison | None
-    facts: FactSet | None
-    current: int | None
-    _fact_index: int | None
-    _detail_shown: bool
-    notify: Any
-    _goto: Any
-    _update_detail: Any
-
-    if TYPE_CHECKING:  # the screen's panes, as its read-only properties give them
-
-        @property
-        def pane_a(self) -> ComparePane: ...
-
-        @property
-        def pane_b(self) -> ComparePane: ...
-
-    def action_next_fact(self) -> None:
-        """Go to the next changed fact: its passage when it is in one, else its sentences."""
-        facts, comparison = self.facts, self.comparison
-        if facts is None or comparison is None:
-            return
-        if not facts.facts:
-            self.notify(facts_summary(facts), title="Compare", timeout=3, markup=False)
-            return
-        self._fact_index = 0 if self._fact_index is None else (self._fact_index + 1) % len(facts)
-        fact = facts.facts[self._fact_index]
-        self._detail_shown = True
-        index = facts.passage_index(fact, comparison.passages)
-        if index is not None:
-            self._goto(index)
-            return
-        self.current = None
-        sides: tuple[tuple[ComparePane, Side], ...] = ((self.pane_a, "a"), (self.pane_b, "b"))
-        for pane, side in sides:
-            pane.set_current(None)
-            line = pane.offset_line(facts.span_of(fact, side)[0])
-            if line is not None:
-                pane.sync_to(line - pane.scrollable_content_region.height // 3)
-        self._update_detail()

@@ -24,8 +24,9 @@ from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article, Corpus
 from newsreader.reuse.models import Comparison
-from newsreader.text import clean_for_display
-from newsreader.tui.screens.compare import COMPARE_TCSS, CompareScreen, run_comparison
+from newsreader.text import clean_for_display, one_line
+from newsreader.tui.screens.compare import CompareScreen, run_comparison
+from newsreader.tui.styles import COMPARE_TCSS
 
 EXACT_LIMIT = 60  # up to this many other articles, compare every one exactly
 RELATED_TOP = 50  # otherwise: candidates asked of the related index
@@ -47,7 +48,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        title = clean_for_display(" ".join(self.article.display_title.split()))
+        title = one_line(self.article.display_title)
         return title[:TITLE_CHARS]
 
 
@@ -177,7 +178,7 @@ class ComparePicker(ModalScreen[None]):
         self._shown: list[Row] = []
 
     def compose(self) -> ComposeResult:
-        title = clean_for_display(" ".join(self.article.display_title.split()))
+        title = one_line(self.article.display_title)
         with Vertical(id="picker"):
             yield Static(Text(f"Compare “{title[:80]}” with…"), id="picker-title")
             yield Input(placeholder="Type to filter by title or outlet", id="picker-filter")

@@ -124,7 +124,15 @@ class MainScreen(ReadingActions, Screen[None]):
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
         articles.status = self.article_status
         self.refill_list()
-        self.restore_position()
+        restored = self.restore_position()  # shown, scrolled, when its Highlighted arrives
+        # Else shown now, not when the list's Highlighted message arrives: keys pressed
+        # straight after loading act on the article the user sees.
+        if (
+            not restored
+            and not self.searching
+            and self.text_view.article is not self.article_list.article
+        ):
+            self.text_view.show_article(self.article_list.article)
         if not corpus.articles:
             self.text_view.show_message("No articles. Open a folder: newsreader PATH")
 
@@ -230,7 +238,7 @@ class MainScreen(ReadingActions, Screen[None]):
         if not self.searching or query != self.search_panel.input.value:
             return
         self._query = query
-        self.search_panel.results.show_hits(hits)
+        self.search_panel.show_hits(hits)
         articles = len({id(h.article) for h in hits})
         more = "+" if len(hits) >= SEARCH_LIMIT else ""
         self.search_panel.set_status(
@@ -338,16 +346,14 @@ class MainScreen(ReadingActions, Screen[None]):
         if article is None:
             return
         marked = self.app.marked
-        try:
-            if marked is not None and marked is not article:
-                from newsreader.tui.screens.compare import CompareScreen
+        # Imported on first use: the compare screens are not needed for the first paint.
+        if marked is not None and marked is not article:
+            from newsreader.tui.screens.compare import CompareScreen
 
-                self.app.push_screen(CompareScreen(marked, article))
-                return
-            from newsreader.tui.screens.compare_picker import ComparePicker
-        except ImportError:
-            self.notify("The compare view is not available in this build.", severity="warning")
+            self.app.push_screen(CompareScreen(marked, article))
             return
+        from newsreader.tui.screens.compare_picker import ComparePicker
+
         self.app.push_screen(ComparePicker(self.app.corpus, article))
 
     def _provenance(self, what: str) -> None:

@@ -24,7 +24,8 @@ from newsreader.corpus import Article
 from newsreader.provenance import Matrix, Story, release_matrix
 from newsreader.provenance.matrix import CELL_MARKS
 from newsreader.provenance.timeline import label
-from newsreader.tui.screens.stories import PROVENANCE_TCSS, one_line
+from newsreader.text import one_line
+from newsreader.tui.styles import PROVENANCE_TCSS
 
 FIXED_COLUMNS = 2  # "#" and the paragraph snippet, before the outlets
 SNIPPET_CHARS = 44

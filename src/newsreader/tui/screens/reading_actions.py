@@ -103,11 +103,11 @@ class ReadingActions:
             offset = round(self.text_view.scroll_offset.y)
             self.app.reading.save_position(article, offset, now=now)
 
-    def restore_position(self) -> None:
+    def restore_position(self) -> bool:
         """Back to where the reader left this corpus last time, if that article is still here."""
         saved = self.app.reading.saved_position(self.article_list.rows)
         if saved is None:
-            return
+            return False
         article, offset = saved
         self.text_view.scroll_when_shown(article, offset)
-        self.article_list.select_article(article)
+        return self.article_list.select_article(article)

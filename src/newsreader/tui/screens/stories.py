@@ -11,10 +11,8 @@ origin, `w` shows what it adds, `x` shows the release matrix of the story's orig
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -27,67 +25,16 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article, Corpus
-from newsreader.provenance import FactChange, Member, Story, story_of
+from newsreader.progress import throttled
+from newsreader.provenance import FactChange, Member, Story, build_stories, member_facts, story_of
 from newsreader.provenance.timeline import label
-from newsreader.text import clean_for_display
+from newsreader.text import one_line
+from newsreader.tui.screens.matrix import MatrixScreen
+from newsreader.tui.screens.whats_new import WhatsNewScreen
+from newsreader.tui.styles import PROVENANCE_TCSS
 
-PROVENANCE_TCSS = Path(__file__).resolve().parent.parent / "provenance.tcss"
-PROGRESS_INTERVAL = 0.05  # seconds between progress updates from the worker
 WHATS = ("stories", "whats_new", "matrix")
 MAX_FACT_LINES = 3  # changed facts listed under a member (the compare view lists them all)
-
-
-def one_line(value: str | None, limit: int = 0) -> str:
-    """Untrusted text on one display line, shortened with an ellipsis past `limit`."""
-    s = clean_for_display(" ".join((value or "").split()))
-    return s[: limit - 1] + "…" if limit and len(s) > limit else s
-
-
-def build_story_list(
-    corpus: Corpus,
-    *,
-    cancel: threading.Event | None = None,
-    progress: Any | None = None,
-) -> list[Story]:
-    """Stories of a corpus (as `build_stories`), reporting (stage, done, total) at each of its
-    three stages, so a long build never sits at 100% (no textual here)."""
-    from newsreader.provenance import build_graph, make_story
-    from newsreader.reuse import RelatedIndex
-    from newsreader.reuse.align import check
-
-    def stage(name: str) -> Any:
-        return None if progress is None else lambda done, total: progress(name, done, total)
-
-    index = RelatedIndex.build(corpus, cancel=cancel, progress=stage("Indexing"))
-    graph = build_graph(corpus, index, cancel=cancel, progress=stage("Comparing"))
-    groups = graph.components()
-    stories = []
-    for n, group in enumerate(groups):
-        check(cancel)
-        if progress is not None:
-            progress("Origins", n, len(groups))
-        stories.append(make_story(group, graph.cache))
-    return stories
-
-
-def member_facts(
-    stories: list[Story],
-    progress: Any | None = None,
-    cancel: threading.Event | None = None,
-) -> dict[int, list[FactChange]]:
-    """Changed facts of every member against its story's origin, by `id(article)`."""
-    from newsreader.provenance import changed_facts
-    from newsreader.reuse.align import check
-
-    out: dict[int, list[FactChange]] = {}
-    for n, story in enumerate(stories):
-        check(cancel)
-        if progress is not None:
-            progress("Facts", n, len(stories))
-        for m in story.members:
-            if m.comparison is not None:
-                out[id(m.article)] = changed_facts(m.comparison)
-    return out
 
 
 def cached_stories(app: App[Any], corpus: Corpus) -> list[Story] | None:
@@ -129,12 +76,8 @@ def open_for_article(app: App[Any], stories: list[Story], what: str, article: Ar
         )
         return
     if what == "matrix":
-        from newsreader.tui.screens.matrix import MatrixScreen
-
         app.push_screen(MatrixScreen(story.origin.article, story))
     elif what == "whats_new":
-        from newsreader.tui.screens.whats_new import WhatsNewScreen
-
         app.push_screen(WhatsNewScreen(article, story=story))
 
 
@@ -236,20 +179,13 @@ class StoriesScreen(Screen[None]):
         self._cancel.set()
 
     def _build(self) -> tuple[list[Story], dict[int, list[FactChange]]]:
-        last = 0.0
-
-        def progress(stage: str, done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_INTERVAL or done >= total:
-                last = now
-                self.app.call_from_thread(self._progress, stage, done, total)
-
+        """In the worker thread: the same functions as the `story` command, with progress."""
+        stages = throttled(lambda *report: self.app.call_from_thread(self._progress, *report))
         # Stories kept by someone else without their facts: only the facts are left to find.
         stories = cached_stories(self.app, self.corpus)
         if stories is None:
-            stories = build_story_list(self.corpus, cancel=self._cancel, progress=progress)
-        return stories, member_facts(stories, progress, self._cancel)
+            stories = build_stories(self.corpus, cancel=self._cancel, stages=stages)
+        return stories, member_facts(stories, cancel=self._cancel, stages=stages)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.query_one("#stories-stage", Label).update(f"{stage} {done}/{total}")

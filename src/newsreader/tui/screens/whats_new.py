@@ -23,8 +23,8 @@ from newsreader.provenance import Novelty, Segment, Story, whats_new
 from newsreader.provenance.story import comparisons_for
 from newsreader.provenance.timeline import label
 from newsreader.reuse.models import Comparison
-from newsreader.text import clean_for_display
-from newsreader.tui.screens.stories import PROVENANCE_TCSS, one_line
+from newsreader.text import clean_for_display, one_line
+from newsreader.tui.styles import PROVENANCE_TCSS
 
 KIND_WORDS = {"verbatim": "verbatim", "near": "edited", "paraphrase": "rewritten"}
 

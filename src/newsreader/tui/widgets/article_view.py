@@ -11,25 +11,21 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.selection import Selection
-from textual.strip import Strip
 
 from newsreader.corpus import Article
 from newsreader.tui.document import Document, Line, build_document, wrap_document
+from newsreader.tui.widgets.line_view import LineView
 
 READABLE_WIDTH = 88
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """Shows one article; highlights search hits and scrolls to them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,7 +69,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._hits: list[tuple[int, int]] = []
         self._hit_ends: list[int] = []
         self._current_hit: int | None = None
-        self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._empty_message = "Loading…"
         self._pending_scroll: tuple[Article, int] | None = None
 
@@ -123,7 +118,7 @@ class ArticleView(ScrollView, can_focus=True):
             for n, (_, i) in enumerate(pairs):
                 if i == current:
                     self._current_hit = n
-        self._cache.clear()
+        self.clear_lines()
         self.refresh()
         if self._current_hit is not None:
             self.scroll_to_display_offset(self._hits[self._current_hit][0])
@@ -155,7 +150,7 @@ class ArticleView(ScrollView, can_focus=True):
         """The plain text of the lines on screen (for tests and screen readers)."""
         y0 = round(self.scroll_offset.y)
         return "\n".join(
-            self._line_text(y) for y in range(y0, min(len(self._lines), y0 + self.size.height))
+            self.plain_line(y) for y in range(y0, min(len(self._lines), y0 + self.size.height))
         )
 
     # --- layout -------------------------------------------------------------------------
@@ -181,44 +176,29 @@ class ArticleView(ScrollView, can_focus=True):
                 self.document, self._wrap_width, hide_boilerplate=self.hide_boilerplate
             )
         self._line_starts = [line.start for line in self._lines]
-        self._cache.clear()
+        self.clear_lines()
         self.virtual_size = Size(self._wrap_width, max(1, len(self._lines)))
         self.refresh()
 
-    def _line_text(self, y: int) -> str:
-        if self.document is None or not 0 <= y < len(self._lines):
+    # --- lines (LineView) ----------------------------------------------------------------
+
+    def empty_message(self) -> str | None:
+        return self._empty_message if self.document is None else None
+
+    def line_total(self) -> int:
+        return len(self._lines)
+
+    def plain_line(self, index: int) -> str:
+        if self.document is None or not 0 <= index < len(self._lines):
             return ""
-        line = self._lines[y]
+        line = self._lines[index]
         return self.document.text[line.start : line.end].rstrip()
 
-    # --- rendering ----------------------------------------------------------------------
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if self.document is None:
-            message = self._empty_message if y == 0 else ""
-            return Strip([Segment(message, base)]).crop_extend(0, width, base)
-        if index >= len(self._lines):
-            return Strip.blank(width, base)
-        # A selection changes as the mouse moves: those lines are drawn fresh, not cached.
-        selection = self.text_selection
-        strip = self._cache.get(index) if selection is None else None
-        if strip is None:
-            strip = self._line_strip(index, base, selection)
-            if selection is None:
-                self._cache[index] = strip
-        # Offsets let Textual map a mouse position to (column, line) for selecting text.
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
-
-    # Not `_render`: Textual's Widget._render() is called without arguments (e.g. on copy).
-    def _line_strip(self, index: int, base: Style, selection: Selection | None) -> Strip:
+    def line_text(self, index: int, base: Style) -> Text:
         assert self.document is not None
         line = self._lines[index]
         if line.block < 0:
-            return Strip([])
+            return Text("", no_wrap=True, end="")
         kind = self.document.blocks[line.block].kind
         plain = self.document.text[line.start : line.end].rstrip()
         style = base
@@ -241,31 +221,7 @@ class ArticleView(ScrollView, can_focus=True):
                 max(0, h_start - line.start),
                 min(len(plain), h_end - line.start),
             )
-        if selection is not None and (span := selection.get_span(index)) is not None:
-            start, end = span
-            text.stylize(
-                self.screen.get_component_rich_style("screen--selection"),
-                start,
-                len(plain) if end == -1 else end,
-            )
-        return Strip(text.render(self.app.console), text.cell_len)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    # --- selecting text -----------------------------------------------------------------
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text, as shown (wrapped lines joined by newlines)."""
-        if self.document is None:
-            return None
-        text = "\n".join(self._line_text(y) for y in range(len(self._lines)))
-        return selection.extract(text), "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        self._cache.clear()
-        self.refresh()
+        return text
 
     # --- actions ------------------------------------------------------------------------
 

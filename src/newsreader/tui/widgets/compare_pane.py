@@ -1,159 +1,33 @@
 """One side of the compare view: an article with its shared passages coloured by kind.
 
-Line-rendered like the text pane (`ArticleView`): the layout is a list of (start, end) display
-offsets per wrapped line, and a line becomes a `Strip` only when it is on screen (then cached),
-so long articles cost one linear pass. Colours come from `COMPONENT_CLASSES` (see compare.tcss).
-Article text only enters `rich.text.Text` as a plain string, cleaned by `build_document`.
+Line-rendered like the text pane (`ArticleView`): the layout (compare_layout.py) is a list of
+(start, end) display offsets per wrapped line, and a line becomes a `Strip` only when it is on
+screen (then cached), so long articles cost one linear pass. Colours come from
+`COMPONENT_CLASSES` (see compare.tcss). Article text only enters `rich.text.Text` as a plain
+string, cleaned by `build_document`.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.selection import Selection
-from textual.strip import Strip
-from textual.widget import Widget
 
-from newsreader.corpus import Article
-from newsreader.reuse.models import Comparison, Side
-from newsreader.text import clean_for_display, trim_span
-from newsreader.tui.document import Document, build_document, wrap_block
+from newsreader.tui.widgets.compare_layout import PaneLine, PaneModel, Span, wrap_pane
+from newsreader.tui.widgets.line_view import LineView
 
 READABLE_WIDTH = 88
 GUTTER_WIDTH = 2
-MARK_CHARS = {"copied": "C", "edited": "E", "rewritten": "R", "original": "·", "boilerplate": " "}
-MARK_KINDS = {"verbatim": "copied", "near": "edited", "paraphrase": "rewritten"}
-MARK_MIN_SHARE = 0.3  # below this share of a paragraph in passages, the paragraph is "original"
-# Which diff runs are marked on which side: words only in a are "deleted" (shown on a), words
-# only in b are "inserted" (shown on b); a replacement is marked on both.
-_CHANGED_ON = {"a": {"delete", "replace"}, "b": {"insert", "replace"}}
-
-Span = tuple[int, int, str]  # display start, display end, component name (without prefix)
-PaneLine = tuple[int, int, int, tuple[str, str]]  # start, end, block (-1: blank), gutter
 
 
-@dataclass
-class PaneModel:
-    """One side of a comparison laid out for display (independent of the pane width)."""
-
-    document: Document
-    spans: list[Span]  # in paint order: passage kinds first, changed words on top
-    passage_spans: list[tuple[int, int] | None]  # display span per passage index (None: hidden)
-    block_marks: dict[int, str]  # block index -> copied/edited/rewritten/original/boilerplate
-
-
-def paragraph_marks(comparison: Comparison, side: Side) -> list[str]:
-    """Per paragraph: what it is on this side; uses the engine's marks when it has them."""
-    engine = getattr(comparison, "paragraph_marks", None)
-    if engine is not None:
-        return list(engine(side))
-    article = comparison.a if side == "a" else comparison.b
-    marks = []
-    for para in article.paragraphs:
-        if para.boilerplate:
-            marks.append("boilerplate")
-            continue
-        by_kind: dict[str, int] = {}
-        for p in comparison.passages:
-            s, e = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
-            n = min(e, para.end) - max(s, para.start)
-            if n > 0:
-                by_kind[p.kind] = by_kind.get(p.kind, 0) + n
-        if sum(by_kind.values()) < MARK_MIN_SHARE * max(1, para.end - para.start):
-            marks.append("original")
-        else:
-            marks.append(MARK_KINDS[max(by_kind, key=lambda k: by_kind[k])])
-    return marks
-
-
-def build_pane_model(
-    comparison: Comparison, side: Side, facts: Sequence[tuple[int, int]] = ()
-) -> PaneModel:
-    """Lay out side `a` or `b` of a comparison: passages, changed words and paragraph marks.
-
-    `facts` are spans (article offsets on this side) of changed facts, painted on top of all.
-    """
-    article = comparison.a if side == "a" else comparison.b
-    text = article.text
-    doc = build_document(article)
-    passage_spans: list[tuple[int, int] | None] = []
-    kind_spans: list[Span] = []
-    diff_spans: list[Span] = []
-    for p in comparison.passages:
-        s, e = (p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end)
-        shown = doc.span_to_display(*trim_span(text, s, e))
-        passage_spans.append(shown)
-        if shown is None:
-            continue
-        kind_spans.append((shown[0], shown[1], p.kind))
-        if p.kind == "verbatim":
-            continue
-        for op in p.diff:
-            if op.op not in _CHANGED_ON[side]:
-                continue
-            os_, oe = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
-            changed = doc.span_to_display(*trim_span(text, os_, oe))
-            if changed is not None and changed[0] < changed[1]:
-                name = "deleted" if side == "a" else "inserted"
-                diff_spans.append((changed[0], changed[1], name))
-    fact_spans: list[Span] = []
-    for fs, fe in facts:
-        shown = doc.span_to_display(*trim_span(text, fs, fe))
-        if shown is not None and shown[0] < shown[1]:
-            fact_spans.append((shown[0], shown[1], "fact"))
-
-    block_marks: dict[int, str] = {}
-    block_starts = [blk.start for blk in doc.blocks]
-    for para, mark in zip(article.paragraphs, paragraph_marks(comparison, side), strict=False):
-        start, end = trim_span(text, para.start, para.end)
-        if start >= end:
-            continue
-        # The last character, not the first: when a title line opens the paragraph the title
-        # is its own block and the paragraph's block starts after it. A hidden paragraph snaps
-        # to the next shown block, whose own paragraph comes later and overwrites this.
-        last = doc.to_display(end - 1)
-        at = None if last is None else bisect_right(block_starts, last) - 1
-        if at is not None and at >= 0:
-            block_marks[at] = mark
-    return PaneModel(doc, kind_spans + diff_spans + fact_spans, passage_spans, block_marks)
-
-
-def wrap_pane(model: PaneModel, width: int) -> tuple[list[PaneLine], list[list[Span]]]:
-    """Wrap every shown block at `width`; also bucket the spans by the lines they touch."""
-    doc = model.document
-    lines: list[PaneLine] = []
-    for i, block in enumerate(doc.blocks):
-        if block.kind == "meta":
-            continue  # the pane header shows outlet and date
-        if lines:
-            lines.append((block.start, block.start, -1, (" ", "")))
-        mark = model.block_marks.get(i, "")
-        first, rest = ((MARK_CHARS[mark], mark), ("▏", mark)) if mark else ((" ", ""), (" ", ""))
-        for n, (s, e) in enumerate(wrap_block(doc.text, block.start, block.end, width)):
-            lines.append((s, e, i, rest if n else first))
-    starts = [line[0] for line in lines]
-    by_line: list[list[Span]] = [[] for _ in lines]
-    for s, e, name in model.spans:
-        first_line = max(0, bisect_right(starts, s) - 1)
-        last_line = max(0, bisect_right(starts, max(s, e - 1)) - 1)
-        for y in range(first_line, last_line + 1):
-            by_line[y].append((s, e, name))
-    return lines, by_line
-
-
-class ComparePane(ScrollView, can_focus=True):
+class ComparePane(LineView, can_focus=True):
     """Shows one side of a comparison; keeps the current passage highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -216,7 +90,6 @@ class ComparePane(ScrollView, can_focus=True):
         self._wrap_width = 0
         self._quiet_y: int | None = None
         self._message = "Comparing…"
-        self._cache: LRUCache[int, Strip] = LRUCache(1024)
 
     # --- what to show -------------------------------------------------------------------
 
@@ -233,7 +106,7 @@ class ComparePane(ScrollView, can_focus=True):
         """Highlight passage `index` (an index into the comparison's passages)."""
         if index != self.current:
             self.current = index
-            self._cache.clear()
+            self.clear_lines()
             self.refresh()
 
     def passage_line(self, index: int) -> int | None:
@@ -342,7 +215,7 @@ class ComparePane(ScrollView, can_focus=True):
         else:
             self._lines, self._by_line = wrap_pane(self.model, self._wrap_width)
         self._line_starts = [line[0] for line in self._lines]
-        self._cache.clear()
+        self.clear_lines()
         width = self._wrap_width + GUTTER_WIDTH
         self.virtual_size = Size(width, max(1, len(self._lines)))
         self.refresh()
@@ -364,33 +237,21 @@ class ComparePane(ScrollView, can_focus=True):
 
     # --- rendering ----------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if self.model is None:
-            text = Text(self._message if y == 0 else "", style=base)
-            return Strip(text.render(self.app.console)).crop_extend(0, width, base)
-        if index >= len(self._lines):
-            return Strip.blank(width, base)
-        # A selection changes as the mouse moves: those lines are drawn fresh, not cached.
-        selection = self.text_selection
-        strip = self._cache.get(index) if selection is None else None
-        if strip is None:
-            strip = self._line_strip(index, base, selection)
-            if selection is None:
-                self._cache[index] = strip
-        # Offsets let Textual map a mouse position to (column, line) for selecting text.
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+    def empty_message(self) -> str | None:
+        return self._message if self.model is None else None
+
+    def line_total(self) -> int:
+        return len(self._lines)
+
+    def plain_line(self, index: int) -> str:
+        return self._plain(index)
 
     def _style(self, name: str) -> Style:
         # "current" only adds emphasis (bold, underline) on top of the kind colour, so it must
         # not carry the inherited background; the others are full styles blended with the pane.
         return self.get_component_rich_style(f"compare-pane--{name}", partial=name == "current")
 
-    # Not `_render`: Textual's Widget._render() is called without arguments (e.g. on copy).
-    def _line_strip(self, index: int, base: Style, selection: Selection | None) -> Strip:
+    def line_text(self, index: int, base: Style) -> Text:
         assert self.model is not None
         start, end, block, gutter = self._lines[index]
         char, mark = gutter
@@ -407,7 +268,7 @@ class ComparePane(ScrollView, can_focus=True):
         # A bar beside every line of the current passage: easy to find in both panes.
         line.append("▌" if current else " ", base + self._style("bar") if current else base)
         if block < 0:
-            return Strip(line.render(self.app.console), line.cell_len)
+            return line
         kind = self.model.document.blocks[block].kind
         plain = self.model.document.text[start:end].rstrip()
         style = base
@@ -424,31 +285,7 @@ class ComparePane(ScrollView, can_focus=True):
                 min(len(plain), current[1] - start),
             )
         line.append_text(text)
-        if selection is not None and (span := selection.get_span(index)) is not None:
-            start, end = span
-            line.stylize(
-                self.screen.get_component_rich_style("screen--selection"),
-                start,
-                len(line) if end == -1 else end,
-            )
-        return Strip(line.render(self.app.console), line.cell_len)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-
-    # --- selecting text -----------------------------------------------------------------
-
-    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text as shown, gutter marks included (wrapped lines joined)."""
-        if self.model is None:
-            return None
-        text = "\n".join(self._plain(y) for y in range(len(self._lines)))
-        return selection.extract(text), "\n"
-
-    def selection_updated(self, selection: Selection | None) -> None:
-        self._cache.clear()
-        self.refresh()
+        return line
 
     # --- actions ------------------------------------------------------------------------
 
@@ -463,67 +300,3 @@ class ComparePane(ScrollView, can_focus=True):
 
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
-
-
-class CompareLegend(Widget):
-    """One line naming the colours and gutter marks; styled by the same classes as the panes."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = ComparePane.COMPONENT_CLASSES
-
-    DEFAULT_CSS = """
-    CompareLegend {
-        height: 1;
-    }
-    """
-
-    def render_line(self, y: int) -> Strip:
-        base = self.rich_style
-        width = self.size.width
-        if y:
-            return Strip.blank(width, base)
-
-        text = self._legend(base, compact=False)
-        if text.cell_len > width:  # narrow terminals: the same swatches, shorter words
-            text = self._legend(base, compact=True)
-        return Strip(text.render(self.app.console), text.cell_len).crop_extend(0, width, base)
-
-    def _legend(self, base: Style, *, compact: bool) -> Text:
-        def style(name: str) -> Style:
-            return self.get_component_rich_style(f"compare-pane--{name}")
-
-        text = Text(no_wrap=True, end="", style=base)
-        for kind in ("verbatim", "near", "paraphrase"):
-            text.append(f" {kind} ", style(kind))
-            text.append(" ")
-        text.append("boilerplate", style("boilerplate"))
-        text.append("  ")
-        text.append("only A" if compact else "only in A", style("deleted"))
-        text.append(" ")
-        text.append("only B" if compact else "only in B", style("inserted"))
-        text.append(" ")
-        text.append("fact" if compact else "changed fact", style("fact"))
-        text.append(" │" if compact else "  │ ")
-        for mark in ("copied", "edited", "rewritten", "original"):
-            if compact:
-                text.append(" ")
-            text.append(MARK_CHARS[mark], style(f"mark-{mark}"))
-            if not compact:
-                text.append(f" {mark}  ")
-        return text
-
-
-def header_text(
-    article: Article, reused_pct: float | None, label: str, other_label: str = ""
-) -> Text:
-    """Two header lines for a pane: title, then outlet · date · how much of it is shared."""
-    title = clean_for_display(" ".join(article.display_title.split()))
-    text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(f"{label} ", "bold reverse")
-    text.append(" " + title, "bold")
-    meta = [clean_for_display(m) for m in (article.outlet, article.date) if m]
-    if reused_pct is None:
-        meta.append("comparing…")
-    else:
-        meta.append(f"{reused_pct:.0f}% of it shared with {other_label or 'the other'}")
-    text.append("\n" + " · ".join(meta), "dim")
-    return text

@@ -20,11 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from newsreader.text import clean_for_display
-
-
-def _one_line(value: str | None) -> str:
-    return " ".join(clean_for_display(value or "").split())
+from newsreader.text import clean_for_display, one_line
 
 
 class HitPrompt:
@@ -37,9 +33,9 @@ class HitPrompt:
     def __init__(self, hit: Any) -> None:
         article = hit.article
         self.heading = Text(no_wrap=True, overflow="ellipsis")
-        self.heading.append(_one_line(article.display_title), style="bold")
+        self.heading.append(one_line(article.display_title), style="bold")
         if article.outlet:
-            self.heading.append(f"  {_one_line(article.outlet)}", style="dim")
+            self.heading.append(f"  {one_line(article.outlet)}", style="dim")
         snippet = clean_for_display(hit.snippet).replace("\n", " ")
         self.snippet = Text(snippet, style="italic", no_wrap=True, overflow="ellipsis")
         for start, end in hit.snippet_highlights:
@@ -74,12 +70,17 @@ class SearchResults(OptionList):
         self.hits: list[Any] = []
         self.recent: list[str] = []
         """Recent queries, listed instead of hits while the input is empty."""
+        self.pending_moves = 0
+        """Down presses made in the input before this query's hits arrived."""
+        self.pending_open = False
+        """Enter pressed before this query's hits arrived: open the hit the moves lead to."""
 
     def show_recent(self, queries: Sequence[str]) -> None:
         """List earlier queries; choosing one runs it again."""
         self.hits, self.recent = [], list(queries)
+        self.pending_moves, self.pending_open = 0, False
         self.clear_options()
-        self.add_options(Option(Text(f"↺ {_one_line(q)}")) for q in self.recent)
+        self.add_options(Option(Text(f"↺ {one_line(q)}")) for q in self.recent)
         if self.recent:
             self.highlighted = 0
 
@@ -91,12 +92,24 @@ class SearchResults(OptionList):
         return self.recent[self.highlighted] if self.highlighted < len(self.recent) else None
 
     def show_hits(self, hits: Sequence[Any]) -> None:
-        """Replace the list with `hits` (best first) and highlight the first."""
+        """Replace the list with `hits` (best first) and highlight the first.
+
+        Keys typed ahead of the hits (Down Down Enter, fast) act on these hits as they would
+        have, had the hits been on screen: the reader sees the list only now.
+        """
         self.hits, self.recent = list(hits), []
+        moves, open_it = self.pending_moves, self.pending_open
+        self.pending_moves, self.pending_open = 0, False
         self.clear_options()
         self.add_options(Option(HitPrompt(h)) for h in self.hits)
-        if self.hits:
-            self.highlighted = 0
+        if not self.hits:
+            return
+        # The first Down enters the list on the best hit; each further one moves down one.
+        self.highlighted = min(max(0, moves - 1), len(self.hits) - 1)
+        if moves:
+            self.screen.set_focus(self)
+        if open_it:
+            self.action_select()
 
     @property
     def hit(self) -> Any | None:
@@ -132,9 +145,30 @@ class SearchPanel(Vertical):
     def set_status(self, message: str) -> None:
         self.query_one("#search-status", Label).update(Text(message))
 
+    stale = False
+    """The query changed and its hits have not arrived yet: the list shows older ones."""
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Not stopped: the screen starts the search on the same message.
+        self.stale = bool(event.value.strip())
+        self.results.pending_moves, self.results.pending_open = 0, False
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.stale:
+            event.stop()  # Enter before the hits: open the hit once they are shown
+            self.results.pending_open = True
+
+    def show_hits(self, hits: Sequence[Any]) -> None:
+        """Show the current query's hits (applying any keys typed ahead of them)."""
+        self.stale = False
+        self.results.show_hits(hits)
+
     def key_down(self, event: events.Key) -> None:
         """Down from the input moves into the results, onto the first (best) hit."""
-        if self.input.has_focus and self.results.option_count:
+        if self.input.has_focus and self.stale:
+            self.results.pending_moves += 1  # for the hits on their way, not the old ones
+            event.stop()
+        elif self.input.has_focus and self.results.option_count:
             self.screen.set_focus(self.results)
             event.stop()  # else the key reaches the app again and the results' own Down runs
 

@@ -1,0 +1,159 @@
+"""How readable compare's passages are: whole sentences, or fragments of them?
+
+    python benchmarks/passages_eval.py [--msrp DIR] [--pairs N] [--show N]
+
+Prints, per set of article pairs: passages per pair, the share of passages under 6 words (on
+the shorter side), the share "adjacent on both sides" (starting within ADJACENT characters of
+the previous passage's end on both sides), and the share of those whose cut falls inside a
+sentence on either side (pieces of one sentence shown as separate passages; the rest are whole
+neighbouring sentences, which stay apart when their kinds differ).
+
+Sets:
+- seeds: the 10 pairs of the bundled seed articles (real coverage of one press release).
+- fixtures: the repo's own wire/paper and release/coverage test articles.
+- msrp: real rewritten news sentences. The Microsoft Research Paraphrase Corpus pairs sentences
+  from different outlets' stories on the same event (2004-05); its pairs judged equivalent are
+  laid out one sentence per paragraph, PAIR_SENTENCES pairs per article pair, in corpus order.
+  The articles are assembled, the rewrites are real. Not bundled (its licence is not ours):
+  `--msrp DIR` names a folder holding msr_paraphrase_train.txt / msr_paraphrase_test.txt
+  (default benchmarks/data/, which git ignores); the set is skipped when they are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import re
+import sys
+from pathlib import Path
+
+from newsreader.reuse import compare_texts
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+ADJACENT = 3  # characters between a passage and the previous one, on each side
+SHORT = 6  # words: a passage shorter than this on either side is a fragment
+PAIR_SENTENCES = 6
+_WORD = re.compile(r"\w+(?:['’\-.]\w+)*")
+
+
+def inside_sentence(text: str, end: int, start: int) -> bool:
+    """Whether a cut between `end` and `start` of one text falls inside a sentence."""
+    before = text[:end].rstrip()
+    return "\n" not in text[end:start] and not before.endswith((".", "!", "?", '."', ".”"))
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def seed_pairs() -> list[tuple[str, str, str]]:
+    files = sorted((ROOT / "seeds").glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    return [
+        (f"{files[i].stem[:3]}-{files[j].stem[:3]}", texts[i], texts[j])
+        for i, j in itertools.combinations(range(len(files)), 2)
+    ]
+
+
+def fixture_pairs() -> list[tuple[str, str, str]]:
+    fx = ROOT / "tests" / "fixtures"
+
+    def read(p: str) -> str:
+        return (fx / p).read_text(encoding="utf-8")
+
+    out = [("wire-paper", read("reuse/wire.txt"), read("reuse/paper.txt"))]
+    for other in ("daily", "weekly", "gazette"):
+        release, other_text = read("provenance/release.txt"), read(f"provenance/{other}.txt")
+        out.append((f"release-{other}", release, other_text))
+    out.append(("football", read("provenance/football.txt"), read("provenance/football_copy.txt")))
+    return out
+
+
+def msrp_pairs(folder: Path, limit: int) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str]] = []
+    for name in ("msr_paraphrase_train.txt", "msr_paraphrase_test.txt"):
+        path = folder / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            next(reader, None)
+            for row in reader:
+                if len(row) == 5 and row[0] == "1":
+                    rows.append((row[3], row[4]))
+    out = []
+    for n in range(0, len(rows) - PAIR_SENTENCES + 1, PAIR_SENTENCES):
+        chunk = rows[n : n + PAIR_SENTENCES]
+        a = "\n\n".join(x for x, _ in chunk) + "\n"
+        b = "\n\n".join(y for _, y in chunk) + "\n"
+        out.append((f"msrp{n // PAIR_SENTENCES:04d}", a, b))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def measure(pairs: list[tuple[str, str, str]], show: int) -> dict:
+    passages = short = adjacent = inside = 0
+    shown = 0
+    for name, a, b in pairs:
+        found = sorted(compare_texts(a, b)["passages"], key=lambda p: (p["a_start"], p["b_start"]))
+        prev = None
+        for p in found:
+            passages += 1
+            wa, wb = words(a[p["a_start"] : p["a_end"]]), words(b[p["b_start"] : p["b_end"]])
+            short += min(wa, wb) < SHORT
+            if prev is not None and (
+                abs(p["a_start"] - prev["a_end"]) <= ADJACENT
+                and abs(p["b_start"] - prev["b_end"]) <= ADJACENT
+            ):
+                adjacent += 1
+                inside += inside_sentence(a, prev["a_end"], p["a_start"]) or inside_sentence(
+                    b, prev["b_end"], p["b_start"]
+                )
+                if shown < show:
+                    shown += 1
+                    print(
+                        f"  adjacent in {name}: {a[prev['a_start'] : prev['a_end']][-40:]!r} | "
+                        f"{a[p['a_start'] : p['a_end']][:40]!r} ({prev['kind']}, {p['kind']})"
+                    )
+            prev = p
+    return {
+        "pairs": len(pairs),
+        "passages": passages,
+        "per_pair": passages / len(pairs) if pairs else 0.0,
+        "short": short / passages if passages else 0.0,
+        "adjacent": adjacent / passages if passages else 0.0,
+        "inside": inside / passages if passages else 0.0,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--msrp", type=Path, default=HERE / "data")
+    ap.add_argument("--pairs", type=int, default=200, help="msrp article pairs (at most)")
+    ap.add_argument("--show", type=int, default=0, help="print this many adjacent fragments")
+    args = ap.parse_args()
+    sets = {"seeds": seed_pairs(), "fixtures": fixture_pairs()}
+    msrp = msrp_pairs(args.msrp, args.pairs)
+    if msrp:
+        sets["msrp"] = msrp
+    else:
+        print(f"msrp: skipped (no MSRP files in {args.msrp})", file=sys.stderr)
+    print(
+        f"| set | pairs | passages | per pair | under {SHORT} words | adjacent both sides "
+        "| ... of them cut inside a sentence |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, pairs in sets.items():
+        r = measure(pairs, args.show)
+        print(
+            f"| {name} | {r['pairs']} | {r['passages']} | {r['per_pair']:.2f} | "
+            f"{100 * r['short']:.1f}% | {100 * r['adjacent']:.1f}% | {100 * r['inside']:.1f}% |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

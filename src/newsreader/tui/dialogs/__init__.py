@@ -1,0 +1,1 @@
+"""Small modal questions the reader asks (frogmouth's split: app, screens, dialogs, widgets)."""
