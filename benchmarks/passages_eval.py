@@ -17,6 +17,9 @@ Sets:
   The articles are assembled, the rewrites are real. Not bundled (its licence is not ours):
   `--msrp DIR` names a folder holding msr_paraphrase_train.txt / msr_paraphrase_test.txt
   (default benchmarks/data/, which git ignores); the set is skipped when they are missing.
+- derived: (source, derived) pairs of a corpus from `benchmarks/build_corpus.py 400`: real BBC
+  News text edited, reordered, rewritten and spliced by a seeded generator (not human
+  rewrites); skipped when that corpus has not been built.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import re
 import sys
 from pathlib import Path
 
+from newsreader.corpus import load_article
 from newsreader.reuse import compare_texts
 
 HERE = Path(__file__).resolve().parent
@@ -94,6 +99,20 @@ def msrp_pairs(folder: Path, limit: int) -> list[tuple[str, str, str]]:
     return out
 
 
+def derived_pairs(folder: Path, limit: int) -> list[tuple[str, str, str]]:
+    """(source, derived) pairs of a corpus made by benchmarks/build_corpus.py: real BBC News
+    text, edited, reordered, rewritten and spliced by a seeded generator (not human rewrites)."""
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return []
+    out = []
+    for entry in json.loads(manifest.read_text(encoding="utf-8"))[:limit]:
+        derived = load_article(folder / "articles" / entry["path"])
+        source = load_article(folder / "articles" / entry["sources"][0])
+        out.append((entry["path"], source.text, derived.text))
+    return out
+
+
 def measure(pairs: list[tuple[str, str, str]], show: int) -> dict:
     passages = short = adjacent = inside = 0
     shown = 0
@@ -134,6 +153,12 @@ def main() -> int:
     ap.add_argument("--msrp", type=Path, default=HERE / "data")
     ap.add_argument("--pairs", type=int, default=200, help="msrp article pairs (at most)")
     ap.add_argument("--show", type=int, default=0, help="print this many adjacent fragments")
+    ap.add_argument(
+        "--derived",
+        type=Path,
+        default=HERE / ".work" / "corpus-400",
+        help="a corpus from build_corpus.py (its first --pairs derived articles and sources)",
+    )
     args = ap.parse_args()
     sets = {"seeds": seed_pairs(), "fixtures": fixture_pairs()}
     msrp = msrp_pairs(args.msrp, args.pairs)
@@ -141,6 +166,14 @@ def main() -> int:
         sets["msrp"] = msrp
     else:
         print(f"msrp: skipped (no MSRP files in {args.msrp})", file=sys.stderr)
+    derived = derived_pairs(args.derived, args.pairs)
+    if derived:
+        sets["derived"] = derived
+    else:
+        print(
+            f"derived: skipped (run benchmarks/build_corpus.py 400 for {args.derived})",
+            file=sys.stderr,
+        )
     print(
         f"| set | pairs | passages | per pair | under {SHORT} words | adjacent both sides "
         "| ... of them cut inside a sentence |"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsreader.reuse import compare_texts
-from newsreader.reuse.tokens import tokenize
+from newsreader.reuse.tokens import ESCAPE, tokenize
 
 _VOCABULARY = (
     "flood river rescue council budget school teacher storm power village shelter harvest "
@@ -72,6 +73,10 @@ def test_no_crash_on_any_unicode(a: str, b: str) -> None:
     check_offsets(compare_texts(a, a + b), a, a + b)
 
 
+# what wire copy and terminals leave around words: never part of a passage's edge
+FURNITURE = ["\x07", "\x1b[31m", "\x1b]0;x\x07", " --", "\u200b", "\x1e ENDS", " ="]
+
+
 @st.composite
 def edited_pair(draw) -> tuple[str, str]:
     """An article and a copy edited the way a paper edits a wire story: words dropped, replaced
@@ -91,9 +96,15 @@ def edited_pair(draw) -> tuple[str, str]:
             out.append(w + ".")  # a sentence cut in two
         elif roll == 4 and w.endswith(".") and "\n" not in w:
             out.append(w[:-1] + ",")  # two sentences glued
+        elif roll in (5, 6, 7) and w.endswith("."):
+            out.append(w + draw(st.sampled_from(FURNITURE)))  # wire furniture after a sentence
         else:
             out.append(w)
     return a, " ".join(out)
+
+
+def escapes(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in ESCAPE.finditer(text)]
 
 
 def check_structure(result: dict, a: str, b: str) -> None:
@@ -109,6 +120,10 @@ def check_structure(result: dict, a: str, b: str) -> None:
             s, e = p[f"{side}_start"], p[f"{side}_end"]
             assert s < e
             assert not text[s].isspace() and not text[e - 1].isspace()
+            for edge in (text[s], text[e - 1]):
+                assert unicodedata.category(edge) not in ("Cc", "Cf"), repr(edge)
+                assert edge not in "-=", repr(text[s:e])
+            assert not any(x < s < y or x < e < y for x, y in escapes(text)), "inside an escape"
             assert not (s > 0 and text[s - 1].isalnum() and text[s].isalnum()), "mid-word start"
             assert not (e < len(text) and text[e - 1].isalnum() and text[e].isalnum()), "mid-word"
         if p["kind"] == "verbatim":
@@ -128,6 +143,18 @@ def check_structure(result: dict, a: str, b: str) -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(edited_pair())
+@example(
+    (
+        "Flood river rescue council budget school.",
+        "Flood river rescue council budget school.\x1b[31m",
+    )
+)
+@example(
+    (
+        "Rain warned crews homes.\n\nFlood river rescue.",
+        "Rain warned crews homes. --\n\nFlood river rescue.",
+    )
+)
 def test_edited_copies_give_passages_a_reader_can_follow(pair: tuple[str, str]) -> None:
     a, b = pair
     result = compare_texts(a, b)

@@ -26,10 +26,10 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, islice, product
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from newsreader.library import fts_vocab
 from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
@@ -82,7 +82,7 @@ def _create(conn: sqlite3.Connection) -> None:
     rebuild(conn)  # a library that had articles before the index existed
 
 
-MIGRATIONS: tuple = (_create,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create,)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
@@ -121,7 +121,7 @@ class LibraryHit:
     snippet: str
     snippet_highlights: tuple[tuple[int, int], ...] = ()
 
-    def to_json(self, locator: str, title: str) -> dict:
+    def to_json(self, locator: str, title: str) -> dict[str, object]:
         return {
             "id": self.article_id,
             "path": locator,
@@ -141,7 +141,7 @@ _ROW_SQL = (
 )
 
 
-def _meta_fields(row: Sequence) -> list[str]:
+def _meta_fields(row: Sequence[Any]) -> list[str]:
     return [f for f in (row[2], row[3], row[4], row[5]) if f]
 
 
@@ -168,7 +168,7 @@ def _ascii_view(text: str) -> str | None:
     return _NON_ASCII.sub(" ", text)
 
 
-def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
+def _fts_values(row: Sequence[Any]) -> tuple[str, str, set[str]]:
     """(body, meta, distinct terms) of an article row, as FTS5 is given them.
 
     FTS5's 'ascii' tokenizer splits on ASCII punctuation and spaces, lower-cases ASCII and
@@ -192,7 +192,7 @@ def _fts_values(row: Sequence) -> tuple[str, str, set[str]]:
     return body, " ".join(meta_terms), distinct
 
 
-def _rows(conn: sqlite3.Connection, ids: list[int]) -> list[Sequence]:
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> list[Sequence[Any]]:
     return conn.execute(_ROW_SQL, (_json(ids),)).fetchall()
 
 
@@ -256,7 +256,7 @@ def _term_id(term: str) -> int:
 _ID_LOCK = threading.Lock()
 
 
-class _SurfaceIds(dict):
+class _SurfaceIds(dict[str, int]):
     """lower-cased surface word -> word id of its term."""
 
     def __missing__(self, word: str) -> int:
@@ -270,9 +270,9 @@ _SURFACE_IDS = _SurfaceIds()
 
 
 class _Tokens(NamedTuple):
-    ids: array
-    starts: array
-    ends: array
+    ids: array[int]
+    starts: array[int]
+    ends: array[int]
 
 
 def _tokens(text: str) -> _Tokens:
@@ -297,17 +297,17 @@ class _DocCache:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, _Doc] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], _Doc] = OrderedDict()
         self._lock = threading.Lock()  # the reader searches in a worker thread
 
-    def get(self, key: tuple) -> _Doc | None:
+    def get(self, key: tuple[Any, ...]) -> _Doc | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple, value: _Doc) -> None:
+    def put(self, key: tuple[Any, ...], value: _Doc) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
@@ -324,7 +324,7 @@ class _Doc(NamedTuple):
     meta: str
     meta_tokens: _Tokens
     title_tokens: tuple[int, int] | None
-    ids: array
+    ids: array[int]
     meta_from: int
 
     def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
@@ -362,7 +362,7 @@ def _doc(
     title_in_text = title_start is not None and title_end is not None
     meta = _meta_line(title, outlet, byline, date, title_in_text)
     title_tokens = None
-    if title_in_text:
+    if title_start is not None and title_end is not None:
         title_tokens = (
             bisect_left(tokens.starts, title_start),
             bisect_left(tokens.starts, title_end),
@@ -421,12 +421,14 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
     strong = [
         sorted(
             (t for t, s in c.items() if s >= PREFIX),
-            key=lambda t, c=c: (c[t] < EXACT, -df.get(t, 0)),
+            key=lambda t: (c[t] < EXACT, -df.get(t, 0)),
         )[: 1 + COMPLETIONS_IN_QUERY]
         for c in terms
     ]
     fuzzy = [
-        sorted((t for t, s in c.items() if s < PREFIX), key=lambda t, c=c: -c[t])[:FUZZY_IN_QUERY]
+        sorted((t for t, s in c.items() if s < PREFIX), key=c.__getitem__, reverse=True)[
+            :FUZZY_IN_QUERY
+        ]
         for c in terms
     ]
 
@@ -442,7 +444,7 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
 
     if len(terms) > 1:
         # The phrase: exact words (the last one completed while typing), then the phrase
-        # with the best typo corrections of the words that have no exact answer.
+        # with the best corrections of the words that look mistyped.
         exact = [[w] if c.get(w) == EXACT else [] for w, c in zip(plan.words, terms, strict=True)]
         if plan.typing:
             more = [t for t in strong[-1] if t != plan.words[-1]]
@@ -457,8 +459,8 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
                 tiers.append(_Tier(" OR ".join(map(_quote, phrases)), size_all(alts)))
     if all(strong):
         tiers.append(_Tier(_and(strong), size_all(strong)))
-    # Typo corrections, first only for the words that have no exact answer: a correctly
-    # typed word must not drift ("petrolium exports" wants exports, not efforts or escorts,
+    # Typo corrections, first only for the words that look mistyped: a correctly typed word
+    # must not drift ("petrolium exports" wants exports, not efforts or escorts,
     # which bm25 would even prefer for being rarer).
     needed = [s + f if typo else s for s, f, typo in zip(strong, fuzzy, typos, strict=True)]
     both = [s + f for s, f in zip(strong, fuzzy, strict=True)]
@@ -481,7 +483,9 @@ class _Within:
     _filled: ClassVar[dict[int, tuple[sqlite3.Connection, Collection[int], int]]] = {}
 
     @classmethod
-    def clause(cls, conn: sqlite3.Connection, within: Collection[int]) -> tuple[str, tuple]:
+    def clause(
+        cls, conn: sqlite3.Connection, within: Collection[int]
+    ) -> tuple[str, tuple[Any, ...]]:
         """SQL restricting article_fts's rowid to `within`, and its parameters."""
         if len(within) <= SMALL_WITHIN:
             # FTS5 seeks each id in the doclists: cheaper than matching the whole library.
@@ -538,7 +542,7 @@ def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
         (_json(ids),),
     ).fetchall()
     docs: dict[int, _Doc] = {}
-    missing: dict[int, tuple] = {}
+    missing: dict[int, tuple[Any, ...]] = {}
     for aid, *key in rows:
         key = tuple(key)
         doc = _CACHE.get(key)
@@ -619,7 +623,7 @@ def search(
     return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
 
 
-def _json(items: Iterable) -> str:
+def _json(items: Iterable[object]) -> str:
     import json
 
     return json.dumps(list(items), ensure_ascii=False)

@@ -25,6 +25,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from heapq import nlargest
+from typing import TypeVar
 
 from newsreader.search.tokens import fold_word
 from newsreader.search.vocab import (
@@ -60,7 +61,10 @@ def term_of(word: str) -> str:
     return term
 
 
-class TermCache(dict):
+T = TypeVar("T")
+
+
+class TermCache(dict[str, str]):
     """surface word -> term, computed once per distinct word."""
 
     def __missing__(self, word: str) -> str:
@@ -249,6 +253,6 @@ def ratio(a: str, b: str) -> float:
     return 200.0 * prev[-1] / (len(a) + len(b))
 
 
-def iter_batches(items: list, size: int) -> Iterator[list]:
+def iter_batches(items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

@@ -164,7 +164,10 @@ class ArticleList(ScrollView, can_focus=True):
         text.style = base
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("article-list--cursor"))
-        return Strip(text.render(self.app.console), width).crop_extend(0, width, base)
+        strip = Strip(text.render(self.app.console), width).crop_extend(0, width, base)
+        # A line of bare padding (a short title's empty second line) renders with no style at
+        # all, which Textual's NO_COLOR filter cannot take: give every segment the base style.
+        return strip.apply_style(base)
 
     def title_lines(self, article: Article, width: int) -> list[Text]:
         """The title wrapped into `TITLE_LINES` lines of `width` (the last one cut with an
