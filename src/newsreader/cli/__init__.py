@@ -17,6 +17,10 @@ from newsreader.cli import (
     add_cmd,
     compare_cmd,
     config_cmd,
+    export_cmd,
+    feed_cmd,
+    fetch_cmd,
+    import_cmd,
     list_cmd,
     related_cmd,
     search_cmd,
@@ -36,6 +40,10 @@ COMMANDS: dict[str, Any] = {  # modules, or namespaces of the same two functions
     "add": add_cmd,
     "remove": SimpleNamespace(add_parser=add_cmd.add_remove_parser, run=add_cmd.run_remove),
     "sources": SimpleNamespace(add_parser=add_cmd.add_sources_parser, run=add_cmd.run_sources),
+    "feed": feed_cmd,
+    "fetch": fetch_cmd,
+    "import": import_cmd,
+    "export": export_cmd,
 }
 
 

@@ -5,26 +5,57 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from pathlib import Path
 
 from newsreader.cli.common import CliError, open_library, print_json
 from newsreader.library import LibraryError
+
+EXIT_FAILED = 2
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "add",
-        help="add files or folders to the library (only new or changed files are read)",
+        help="add files, folders, web pages (URL) or datasets (.jsonl/.csv) to the library",
         description=(
             "Add or refresh files and folders (.txt .md .html, searched recursively). Files "
             "whose size and time are unchanged are not read again; files that vanished are "
-            "kept and marked missing."
+            "kept and marked missing. An http(s) URL is fetched and its article extracted; "
+            "a .jsonl or .csv file (optionally .gz) is a dataset: one article per row, columns "
+            "found by name (title; text, body or content; date or published; url; outlet, "
+            "source or media; author)."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("paths", nargs="+", metavar="PATH|URL")
     parser.add_argument("--json", action="store_true", help="print what changed as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsreader.sources.datasets import is_dataset
+
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    datasets = [p for p in args.paths if p not in urls and is_dataset(Path(p))]
+    files = [p for p in args.paths if p not in urls and p not in datasets]
+    if not urls and not datasets:
+        return _run_paths(args)
+    from newsreader.cli import add_remote
+
+    library = open_library()
+    results = [add_remote.add_url(library, u) for u in urls]
+    results += [add_remote.add_dataset(library, Path(d), quiet=args.json) for d in datasets]
+    status = 0 if all(r["ok"] for r in results) else EXIT_FAILED
+    if files:
+        args.paths = files
+        status = max(status, _run_paths(args))
+    if args.json:
+        print_json({"added": results})
+    else:
+        for r in results:
+            print(r["line"])
+    return status
+
+
+def _run_paths(args: argparse.Namespace) -> int:
     library = open_library()
     show = sys.stderr.isatty() and not args.json
 

@@ -9,6 +9,7 @@ silently mangled text would poison search and reuse matching.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -137,3 +138,46 @@ def decode_bytes(raw: bytes) -> Decoded:
     if "\x00" in sample or controls > max(8, len(sample) // 100):
         raise DecodeError("binary file (control characters, not text)")
     return Decoded(normalise_newlines(text), decoded.encoding)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_PAGE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset a Content-Type value names (`text/html; charset=UTF-8` -> 'utf-8'), when
+    Python knows it."""
+    m = _CONTENT_TYPE_CHARSET.search(content_type or "")
+    if m is None:
+        return None
+    try:
+        return codecs.lookup(m.group(1)).name
+    except LookupError:
+        return None
+
+
+def decode_page(raw: bytes, content_type: str | None = None) -> Decoded:
+    """A web page's bytes as text: byte-order mark, then the HTTP charset, then `<meta
+    charset>`, then detection (`decode_bytes`). A declared charset that does not decode the
+    bytes is ignored (pages and servers often lie). Raises `DecodeError` for non-text."""
+    declared = [] if raw.startswith(_PAGE_BOMS) else [header_charset(content_type)]
+    m = _META_CHARSET.search(raw[:4096])
+    if m is not None and not raw.startswith(_PAGE_BOMS):
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            declared.append(codecs.lookup(m.group(1).decode("ascii")).name)
+    for charset in declared:
+        if charset is None or charset.startswith("utf-16"):  # utf-16 in a meta tag is a lie
+            continue
+        try:
+            return Decoded(normalise_newlines(raw.decode(charset)), charset)
+        except UnicodeDecodeError:
+            continue
+    try:
+        return decode_bytes(raw)
+    except DecodeError as e:
+        if "invalid UTF-8" not in str(e):
+            raise
+    # A page that is UTF-8 but for a few bad bytes: show them as U+FFFD, as a browser does,
+    # rather than refuse the page (a saved text file is refused instead, see decode_bytes).
+    return Decoded(normalise_newlines(raw.decode("utf-8", errors="replace")), "utf-8")

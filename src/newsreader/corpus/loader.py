@@ -16,7 +16,14 @@ from pathlib import Path
 
 from newsreader.corpus.boilerplate import corpus_repeated, flag_paragraphs, normalise_line
 from newsreader.corpus.dates import normalise_date
-from newsreader.corpus.decode import MAX_BYTES, DecodeError, decode_bytes, normalise_newlines
+from newsreader.corpus.decode import (
+    MAX_BYTES,
+    Decoded,
+    DecodeError,
+    decode_bytes,
+    decode_page,
+    normalise_newlines,
+)
 from newsreader.corpus.html import extract_html, looks_like_html
 from newsreader.corpus.metadata import (
     extract_metadata,
@@ -177,17 +184,21 @@ def load_article(path: Path) -> Article:
         raw = path.read_bytes()
     except OSError as e:
         raise ArticleError(_os_reason(e, path)) from None
+    is_html = path.suffix.lower() in HTML_SUFFIXES
     try:
-        decoded = decode_bytes(raw)
+        decoded = _decode_page(raw) if is_html else decode_bytes(raw)
     except DecodeError as e:
         raise ArticleError(str(e)) from None
-    article = parse_text(
-        decoded.text, path.resolve(), html=path.suffix.lower() in HTML_SUFFIXES or None
-    )
+    article = parse_text(decoded.text, path.resolve(), html=is_html or None)
     if not article.paragraphs:
         raise ArticleError("no article text found (the page has no readable text)")
     article.encoding = decoded.encoding
     return article
+
+
+def _decode_page(raw: bytes) -> Decoded:
+    """A saved page honours its `<meta charset>` (what a browser does), then detection."""
+    return decode_page(raw)
 
 
 def _os_reason(e: OSError, path: Path) -> str:

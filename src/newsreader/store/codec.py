@@ -32,7 +32,14 @@ _P_SENTS = _PARAGRAPH_FIELDS.index("sentences")
 
 
 # Libraries whose version changes what the loader produces (decoding, HTML extraction).
-_PARSING_LIBRARIES = ("charset-normalizer", "selectolax")
+_PARSING_LIBRARIES = (
+    "charset-normalizer",
+    "selectolax",
+    "trafilatura",
+    "htmldate",
+    "justext",
+    "lxml",
+)
 
 
 def _source_fingerprint() -> str:

@@ -325,6 +325,12 @@ class StateStore:
         """Mark an article read or unread; returns whether the change was saved to disk."""
         return self._set("read_marks", article_hash, read)
 
+    def mark_read_many(self, article_hashes: Iterable[str]) -> bool:
+        """Mark many articles read in one transaction (an import of another reader's marks)."""
+        now = time.time()
+        sql = "INSERT OR IGNORE INTO read_marks (hash, at) VALUES (?, ?)"
+        return self._write([(sql, (h, now)) for h in dict.fromkeys(article_hashes)])
+
     def toggle_read(self, article_hash: str) -> bool:
         """Flip the read mark; returns the new state."""
         new = not self.is_read(article_hash)
