@@ -16,14 +16,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from newsreader import paths
+from newsreader.store.state import classify_error  # one reading of SQLite's error codes
 
 LIBRARY_FILENAME = "library.sqlite3"
 BUSY_TIMEOUT_MS = 10_000  # an ingest commits every few hundred rows, so waits stay short
-
-# SQLite result codes by kind of trouble (Python 3.11 sets `sqlite_errorname`).
-_CORRUPT = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
-_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
-_UNWRITABLE = {"SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM"}
 
 
 class LibraryError(Exception):
@@ -85,22 +81,6 @@ def _migrations() -> tuple[Migration, ...]:
 
 def default_path() -> Path:
     return paths.data_dir() / LIBRARY_FILENAME
-
-
-def classify_error(exc: sqlite3.Error) -> str:
-    """'corrupt', 'busy', 'unwritable' or 'other', from the error code or else the message."""
-    name = (getattr(exc, "sqlite_errorname", None) or "").split("_", 2)
-    code = "_".join(name[:2])  # SQLITE_IOERR_WRITE -> SQLITE_IOERR
-    message = str(exc).lower()
-    if code in _CORRUPT or "not a database" in message or "malformed" in message:
-        return "corrupt"
-    if code in _BUSY or "locked" in message or "busy" in message:
-        return "busy"
-    if code in _UNWRITABLE or any(
-        s in message for s in ("disk is full", "readonly", "unable to open", "disk i/o")
-    ):
-        return "unwritable"
-    return "other"
 
 
 def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:

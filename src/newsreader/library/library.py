@@ -19,6 +19,7 @@ from newsreader.corpus.models import Corpus
 from newsreader.library import db, fts, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.search.hit import Hit
+from newsreader.store.state import classify_error
 
 _SEEDED = "seeded"  # meta key: the bundled seeds were added once; removing them sticks
 
@@ -274,7 +275,7 @@ def _path_keys(ref: str) -> set[str]:
 
 
 def _as_library_error(e: sqlite3.Error, path: Path) -> db.LibraryError:
-    kind = db.classify_error(e)
+    kind = classify_error(e)
     if kind == "corrupt":
         return db.LibraryError(
             f"the library {path} is damaged ({e}); move it aside and add your folders again"
