@@ -304,3 +304,22 @@ def test_a_read_only_library_is_still_read(tmp_path: Path, monkeypatch) -> None:
             lib.add_paths([tmp_path])
     finally:
         lib.close()
+
+
+def test_a_line_repeated_across_a_folder_is_stored_as_boilerplate(
+    library: Library, tmp_path: Path
+) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.txt").write_text(
+            f"Story {i} about the harbour\n\nThe harbour handled {i} ships today.\n\n"
+            "Sign up for our weekly digest\n",
+            encoding="utf-8",
+        )
+    library.add_paths([folder])
+    for stored in library.articles():
+        last = stored.paragraphs[-1]
+        assert stored.text[last.start : last.end] == "Sign up for our weekly digest"
+        assert last.boilerplate
+        assert not stored.paragraphs[1].boilerplate

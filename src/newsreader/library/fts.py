@@ -207,14 +207,23 @@ def index_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
 def _index(ids: Iterable[int], conn: sqlite3.Connection) -> None:
     # A batch at a time: a rebuild of 100k articles must not hold all their terms at once.
     for batch in fts_vocab.iter_batches(sorted(set(ids)), _INDEX_BATCH):
-        counts: Counter[str] = Counter()
-        values = []
-        for row in _rows(conn, batch):
-            body, meta, distinct = _fts_values(row)
-            counts.update(distinct)
-            values.append((row[0], body, meta))
+        values, counts = _entries(conn, batch)
         conn.executemany("INSERT INTO article_fts (rowid, body, meta) VALUES (?, ?, ?)", values)
         fts_vocab.add_terms(conn, counts)
+
+
+def _entries(
+    conn: sqlite3.Connection, ids: list[int]
+) -> tuple[list[tuple[int, str, str]], Counter[str]]:
+    """The FTS5 values (rowid, body, meta) of these rows, and how many of them hold each term:
+    the same for adding and for FTS5's 'delete', which must be given what was added."""
+    counts: Counter[str] = Counter()
+    values = []
+    for row in _rows(conn, ids):
+        body, meta, distinct = _fts_values(row)
+        counts.update(distinct)
+        values.append((row[0], body, meta))
+    return values, counts
 
 
 def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
@@ -222,12 +231,7 @@ def unindex_articles(conn: sqlite3.Connection, ids: Iterable[int]) -> None:
     terms it was given, which are derived from the row as it still is)."""
     _check_terms(conn)
     for batch in fts_vocab.iter_batches(sorted(set(ids)), _INDEX_BATCH):
-        counts: Counter[str] = Counter()
-        values = []
-        for row in _rows(conn, batch):
-            body, meta, distinct = _fts_values(row)
-            counts.update(distinct)
-            values.append((row[0], body, meta))
+        values, counts = _entries(conn, batch)
         conn.executemany(
             "INSERT INTO article_fts (article_fts, rowid, body, meta) VALUES ('delete', ?, ?, ?)",
             values,

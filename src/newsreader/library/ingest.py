@@ -327,12 +327,13 @@ def _flag_repeated(conn: sqlite3.Connection, parsed: list[tuple[int, Article]]) 
 
     if len(parsed) < 3:
         return
-    before = [pack_paragraphs(a.paragraphs) for _, a in parsed]
+    # The pass gives a changed article a new paragraph list; the old lists stay as they were.
+    before = [a.paragraphs for _, a in parsed]
     flag_repeated_lines([a for _, a in parsed])
     changed = [
         (pack_paragraphs(a.paragraphs), a.display_title, aid)
         for (aid, a), old in zip(parsed, before, strict=True)
-        if pack_paragraphs(a.paragraphs) != old
+        if a.paragraphs != old
     ]
     if changed:
         with transaction(conn):
