@@ -250,3 +250,36 @@ async def test_b_hides_and_shows_boilerplate(tmp_path: Path) -> None:
         await pilot.press("b")
         await pilot.pause()
         assert "Share this article" in view.visible_text()
+
+
+@sync
+async def test_the_library_shows_what_is_stored_then_what_changed_on_disk(tmp_path: Path) -> None:
+    from reader_helpers import record_notifications, wait_until, write_article
+
+    from newsreader.library import Library
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_article(folder, "a.txt", "Harbour reopens", ["The harbour reopened on Monday."])
+    gone = write_article(folder, "b.txt", "Bridge closes", ["The bridge closed for repairs."])
+    with Library() as library:
+        library.ensure_seeded()
+        library.add_paths([folder])
+    # While the reader was closed: one file arrives, one vanishes.
+    write_article(folder, "c.txt", "Ferry returns", ["The ferry came back to service."])
+    gone.unlink()
+    app = make_app([])
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = record_notifications(app)
+        await wait_loaded(pilot, app)
+        titles = {a.display_title for a in app.main_screen.article_list.rows}
+        assert "Bridge closes" in titles  # stored, so listed whatever the disk says
+        # The refresh after the first paint adds the new file and marks the vanished one missing.
+        await wait_until(
+            pilot,
+            lambda: any(a.display_title == "Ferry returns" for a in app.corpus.articles),
+            "the new file listed",
+        )
+        bridge = next(a for a in app.corpus.articles if a.display_title == "Bridge closes")
+        assert bridge.missing
+        assert any("1 new" in m and "1 missing" in m for m, _ in seen)

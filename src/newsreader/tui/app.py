@@ -35,6 +35,8 @@ from newsreader.tui.screens.main import MainScreen
 HERE = Path(__file__).resolve().parent
 PROGRESS_INTERVAL = 0.05  # seconds between progress messages: enough to animate, not to flood
 MAX_SKIP_NOTES = 3
+# The list is drawn before the library looks at its folders (a refresh holds the GIL for a while).
+REFRESH_DELAY = 0.25
 
 
 class NewsreaderApp(App[int]):
@@ -159,17 +161,24 @@ class NewsreaderApp(App[int]):
         if self._cancel.is_set():
             return
         self.post_message(IndexReady(index))
-        if not self.paths and index is not None:
-            # The library was shown as stored; now look at its folders for new, changed and
-            # vanished files, and show the differences when there are any.
-            try:
-                report = index.library.refresh(cancel=self._cancel)
-            except Exception as error:  # a refresh that fails leaves the list as it was
-                self.post_message(LibraryRefreshed(None, f"{type(error).__name__}: {error}"))
-                return
-            if report.changes_view and not self._cancel.is_set():
-                fresh = index.library.corpus(name=self.corpus.name)
-                self.post_message(LibraryRefreshed(fresh, None, report))
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_library(self) -> None:
+        """Look at the library's folders for new, changed and vanished files; show differences.
+
+        Started once the stored list is drawn: the parser's imports and the folder walk hold
+        the GIL, and the user should see the list before we go looking."""
+        index = self.index
+        if not isinstance(index, LibrarySearch) or self._cancel.is_set():
+            return
+        try:
+            report = index.library.refresh(cancel=self._cancel)
+        except Exception as error:  # a refresh that fails leaves the list as it was
+            self.post_message(LibraryRefreshed(None, f"{type(error).__name__}: {error}"))
+            return
+        if report.changes_view and not self._cancel.is_set():
+            fresh = index.library.corpus(name=self.corpus.name)
+            self.post_message(LibraryRefreshed(fresh, None, report))
 
     def _throttled(self, stage: str) -> Callable[[int, int], None]:
         last = 0.0
@@ -246,13 +255,18 @@ class NewsreaderApp(App[int]):
         self.index = message.index
         # Loaded once the list's first messages (the highlighted article) have been handled
         # and drawn: what tests and the benchmark wait for is what the user sees.
-        self.call_after_refresh(setattr, self, "loaded", True)
+        self.call_after_refresh(self._shown)
         self.main_screen.hide_progress()
         self._stage = ""
         self.update_sub_title()
         if message.error:
             self.notify(f"Search unavailable: {message.error}", severity="warning", markup=False)
         self.main_screen.index_ready()
+
+    def _shown(self) -> None:
+        self.loaded = True
+        if not self.paths and isinstance(self.index, LibrarySearch):
+            self.set_timer(REFRESH_DELAY, self.refresh_library)
 
     def on_load_failed(self, message: LoadFailed) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
