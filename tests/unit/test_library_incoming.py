@@ -70,3 +70,21 @@ def test_feed_source_remembers_validators_and_errors() -> None:
         (feed,) = incoming.feed_sources(lib.conn)
         # An error keeps the validators of the last good fetch.
         assert feed.last_error == "HTTP 500" and feed.spec.etag == '"e"' and feed.spec.name == "G"
+
+
+def test_one_locator_twice_in_a_batch_leaves_the_index_as_a_rebuild_would() -> None:
+    from newsreader.library import fts
+
+    # A feed that lists one entry twice, edited in between: both land in one batch, whose
+    # search entries are written together at its end.
+    old = IncomingDocument("https://g.example/2", "Ferry strike\n\nThe ferry crews walked out.")
+    new = IncomingDocument("https://g.example/2", "Ferry strike\n\nThe ferry crews returned.")
+    with Library() as lib:
+        report = incoming.add_documents(lib.conn, "feed", "https://g.example/rss", "G", [old, new])
+        assert (report.added, report.updated) == (1, 1)
+        terms = dict(lib.conn.execute("SELECT term, df FROM fts_term").fetchall())
+        assert [h.article_id for h in lib.search("returned")] == report.article_ids[:1]
+        assert lib.search("walked") == []
+        with lib.conn:
+            fts.rebuild(lib.conn)
+        assert dict(lib.conn.execute("SELECT term, df FROM fts_term").fetchall()) == terms

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from newsreader.corpus.dates import normalise_date
 from newsreader.corpus.models import Article
+from newsreader.library import fts
 from newsreader.library.db import transaction
 from newsreader.library.ingest import BATCH, parser_fingerprint, upsert_source, write_article
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
@@ -95,6 +96,7 @@ def add_documents(
 
     def flush() -> None:
         with transaction(conn):
+            to_index: list[int] = []
             for doc, article in pending:
                 row = conn.execute(
                     "SELECT id, content_hash, parser FROM article WHERE locator = ?",
@@ -116,6 +118,7 @@ def add_documents(
                         parser=parser,
                         size=len(doc.raw) if doc.raw is not None else len(doc.text),
                         existing_id=int(row["id"]) if row is not None else None,
+                        defer_index=to_index,
                     )
                     if doc.raw is not None:
                         conn.execute(
@@ -131,6 +134,7 @@ def add_documents(
                         report.updated += 1
                 if doc.read:
                     report.read_hashes.append(article.content_hash)
+            fts.index_articles(conn, to_index)
         pending.clear()
 
     done = 0

@@ -108,17 +108,22 @@ def write_article(
     size: int | None = None,
     mtime_ns: int | None = None,
     existing_id: int | None = None,
+    defer_index: list[int] | None = None,
 ) -> int:
     """Insert or replace one article row and keep the search index in step; returns its id.
 
-    Must run inside a transaction (the row and its index entries commit together).
+    Must run inside a transaction (the row and its index entries commit together). With
+    `defer_index`, the row's id is appended there instead and the caller indexes the whole
+    batch before committing (`fts.index_articles`): one vocabulary update per batch, not per
+    article, which was a third of an ingest's time.
     """
     values = article_values(article)
     if existing_id is None:
         row = conn.execute("SELECT id FROM article WHERE locator = ?", (locator,)).fetchone()
         existing_id = int(row[0]) if row is not None else None
     if existing_id is not None:
-        fts.unindex_articles(conn, [existing_id])
+        if defer_index is None or existing_id not in defer_index:  # else: not indexed yet
+            fts.unindex_articles(conn, [existing_id])
         conn.execute(
             "UPDATE article SET "
             + ", ".join(f"{c} = :{c}" for c in values)
@@ -144,7 +149,10 @@ def write_article(
             },
         )
         article_id = int(cur.lastrowid or 0)
-    fts.index_articles(conn, [article_id])
+    if defer_index is None:
+        fts.index_articles(conn, [article_id])
+    elif article_id not in defer_index:
+        defer_index.append(article_id)
     return article_id
 
 
@@ -247,6 +255,7 @@ def add_paths(
 
     def flush() -> None:
         with transaction(conn):
+            to_index: list[int] = []
             for path, result in pending:
                 loc = str(path)
                 k = known.get(loc)
@@ -273,6 +282,7 @@ def add_paths(
                     size=size,
                     mtime_ns=mtime,
                     existing_id=k.id if k is not None else None,
+                    defer_index=to_index,
                 )
                 if k is None:
                     report.added += 1
@@ -281,6 +291,7 @@ def add_paths(
                 report.article_ids.append(aid)
                 report.changed_ids.append(aid)
                 parsed.append((aid, result))
+            fts.index_articles(conn, to_index)
         pending.clear()
 
     for i, result, _encoded in parse_many(todo, cancel):
