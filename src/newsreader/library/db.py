@@ -73,10 +73,19 @@ _SCHEMA_1: tuple[str, ...] = (
 )
 
 
+# The list's columns in an index of their own, in the list's order: reading the list then never
+# touches the article rows, whose long text pushes title, outlet and date onto overflow pages
+# (100k rows: 0.9-1.3 s -> 0.45-0.55 s to fetch).
+_LIST_INDEX: Migration = (
+    "CREATE INDEX article_list ON article(locator, source_id, title, display_title, outlet, "
+    "date, byline, kind, encoding, title_start, title_end, content_hash, missing)",
+)
+
+
 def _migrations() -> tuple[Migration, ...]:
     from newsreader.library import fts  # the search index's own schema steps
 
-    return (_SCHEMA_1, *fts.MIGRATIONS)
+    return (_SCHEMA_1, *fts.MIGRATIONS, _LIST_INDEX)
 
 
 def default_path() -> Path:
