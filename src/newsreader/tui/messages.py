@@ -22,10 +22,16 @@ class LoadProgress(Message):
 class CorpusLoaded(Message):
     """The corpus is read; the list can be shown while the search index builds."""
 
-    def __init__(self, corpus: Corpus, reading: Any | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        reading: Any | None = None,
+        order: tuple[str, list[Any]] | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.reading = reading  # a ReadingState: read marks, stars, saved position
+        self.order = order  # (sort key, corpus.articles sorted by it), made in the worker
 
 
 class IndexReady(Message):

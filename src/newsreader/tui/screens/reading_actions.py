@@ -27,6 +27,9 @@ class ReadingActions:
     app: NewsreaderApp
     sort_key: str
     filter_mode: str = "all"
+    # The whole corpus already sorted off the UI thread by the load worker: (sort key, the
+    # corpus list it was made from, the sorted list). Sorting 100k titles took 0.7 s.
+    presorted: tuple[str, list[Article], list[Article]] | None = None
 
     if TYPE_CHECKING:  # the screen's widgets, as the screen's read-only properties give them
 
@@ -53,7 +56,16 @@ class ReadingActions:
 
     def refill_list(self) -> None:
         """Re-apply filter and sort, keeping the cursor on the same article when it stays."""
-        self.article_list.set_articles(self.visible_articles(), self.sort_key)
+        order = self.presorted
+        if (
+            order is not None
+            and self.filter_mode == "all"
+            and order[0] == self.sort_key
+            and order[1] is self.app.corpus.articles
+        ):
+            self.article_list.set_articles(order[2], self.sort_key, presorted=True)
+        else:
+            self.article_list.set_articles(self.visible_articles(), self.sort_key)
         self.update_list_status()
 
     def update_list_status(self) -> None:

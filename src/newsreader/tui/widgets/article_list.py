@@ -39,9 +39,19 @@ def _one_line(value: str | None) -> str:
     return " ".join(clean_for_display(value or "").split())
 
 
+def _title_key(article: Article) -> str:
+    title = article.display_title
+    # Most titles are printable (no controls, bidi marks, joiners, or whitespace but single
+    # spaces), which is all `_one_line` changes: their key is just the casefold, ten times
+    # cheaper over 100k titles than cleaning each.
+    if not title.isprintable() or "  " in title or title[:1] == " " or title[-1:] == " ":
+        title = _one_line(title)
+    return title.casefold()
+
+
 def sort_articles(articles: Sequence[Article], key: str) -> list[Article]:
     """Articles ordered by `key`: newest first for date; A–Z otherwise; missing values last."""
-    title: Callable[[Article], str] = lambda a: _one_line(a.display_title).casefold()  # noqa: E731
+    title: Callable[[Article], str] = _title_key
     if key == "date":
         dated = sorted((a for a in articles if a.date), key=title)
         dated.sort(key=lambda a: a.date or "", reverse=True)
@@ -112,10 +122,13 @@ class ArticleList(ScrollView, can_focus=True):
         """The article under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def set_articles(self, articles: Sequence[Article], sort_key: str = "date") -> None:
-        """Show `articles` sorted by `sort_key`, keeping the cursor on the same article."""
+    def set_articles(
+        self, articles: Sequence[Article], sort_key: str = "date", *, presorted: bool = False
+    ) -> None:
+        """Show `articles` sorted by `sort_key` (already, when `presorted`), keeping the cursor
+        on the same article."""
         current = self.article
-        self.rows = sort_articles(articles, sort_key)
+        self.rows = list(articles) if presorted else sort_articles(articles, sort_key)
         self.virtual_size = Size(0, ROW_HEIGHT * len(self.rows))
         index = next((i for i, a in enumerate(self.rows) if a is current), 0)
         self.refresh()
