@@ -211,14 +211,22 @@ def _os_reason(e: OSError, path: Path) -> str:
     return (e.strerror or str(e)).splitlines()[0]
 
 
+def short_lines(article: Article) -> list[str]:
+    """The lines of `article` short enough to be site furniture (what `corpus_repeated` counts)."""
+    return [article.text[p.start : p.end] for p in article.paragraphs if p.end - p.start <= 100]
+
+
 def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> None:
     """Flag short lines that recur in `min_articles`+ articles (site furniture), in place."""
-    short = [
-        [a.text[p.start : p.end] for p in a.paragraphs if p.end - p.start <= 100] for a in articles
-    ]
-    repeated = corpus_repeated(short, min_articles)
-    if not repeated:
-        return
+    repeated = corpus_repeated([short_lines(a) for a in articles], min_articles)
+    if repeated:
+        flag_lines(articles, repeated)
+
+
+def flag_lines(articles: Sequence[Article], repeated: set[str]) -> list[Article]:
+    """Flag the short lines of `articles` that are in `repeated` (normalised lines, from
+    `corpus_repeated`) as boilerplate, in place; returns the articles that changed. A changed
+    article gets a new paragraph list (the old one is left as it was)."""
     # Furniture recurs by definition: normalise each distinct line once.
     normalised: dict[str, str] = {}
 
@@ -228,6 +236,7 @@ def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> N
             n = normalised[line] = normalise_line(line)
         return n
 
+    out = []
     for a in articles:
         changed = False
         new = []
@@ -245,6 +254,8 @@ def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> N
             new.append(p)
         if changed:
             a.paragraphs = new
+            out.append(a)
+    return out
 
 
 def load_corpus(

@@ -20,7 +20,7 @@ from pathlib import Path
 from newsreader.corpus.models import Article, Skipped
 from newsreader.library import fts
 from newsreader.library.db import transaction
-from newsreader.library.pack import pack_paragraphs
+from newsreader.library.pack import pack_paragraphs, unpack_paragraphs
 
 BATCH = 200  # rows per transaction: the durability step of a killed ingest
 Progress = Callable[[int, int], None]
@@ -193,7 +193,7 @@ def add_paths(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Add or refresh the files under `paths` (files or folders); see the module docstring."""
-    from newsreader.corpus.loader import iter_files
+    from newsreader.corpus.loader import iter_files, short_lines
     from newsreader.store.parse_pool import parse_many
 
     report = IngestReport()
@@ -250,7 +250,9 @@ def add_paths(
     if progress is not None:
         progress(done, total)
 
-    parsed: list[tuple[int, Article]] = []
+    # Per written row, only its short lines: keeping the parsed articles for the repeated-line
+    # pass held every text of the run in memory (1.1 GB peak for 100k files).
+    shorts: list[tuple[int, list[str]]] = []
     pending: list[tuple[Path, Article | str]] = []
 
     def flush() -> None:
@@ -290,7 +292,7 @@ def add_paths(
                     report.updated += 1
                 report.article_ids.append(aid)
                 report.changed_ids.append(aid)
-                parsed.append((aid, result))
+                shorts.append((aid, short_lines(result)))
             fts.index_articles(conn, to_index)
         pending.clear()
 
@@ -310,7 +312,7 @@ def add_paths(
 
     if not report.cancelled:
         report.missing, report.newly_missing = _mark_missing(conn, report.source_ids, set(seen))
-        _flag_repeated(conn, parsed)
+        _flag_repeated(conn, shorts)
     return report
 
 
@@ -331,26 +333,62 @@ def _mark_missing(
     return sum(1 for r in rows if r["locator"] not in present), len(gone)
 
 
-def _flag_repeated(conn: sqlite3.Connection, parsed: list[tuple[int, Article]]) -> None:
+def _flag_repeated(conn: sqlite3.Connection, shorts: list[tuple[int, list[str]]]) -> None:
     """The loader's corpus-wide pass (short lines in 3+ articles are site furniture) over the
-    articles parsed in this run; rows whose flags changed are rewritten."""
-    from newsreader.corpus.loader import flag_repeated_lines
+    articles written in this run; rows whose flags change are read back and rewritten."""
+    from newsreader.corpus.boilerplate import corpus_repeated, normalise_line
+    from newsreader.corpus.loader import flag_lines
 
-    if len(parsed) < 3:
+    if len(shorts) < 3:
         return
-    # The pass gives a changed article a new paragraph list; the old lists stay as they were.
-    before = [a.paragraphs for _, a in parsed]
-    flag_repeated_lines([a for _, a in parsed])
-    changed = [
-        (pack_paragraphs(a.paragraphs), a.display_title, aid)
-        for (aid, a), old in zip(parsed, before, strict=True)
-        if a.paragraphs != old
+    repeated = corpus_repeated([lines for _, lines in shorts])
+    if not repeated:
+        return
+    normalised: dict[str, str] = {}
+    touched = [
+        aid
+        for aid, lines in shorts
+        if any(
+            (normalised.get(line) or normalised.setdefault(line, normalise_line(line))) in repeated
+            for line in lines
+        )
     ]
-    if changed:
-        with transaction(conn):
-            conn.executemany(
-                "UPDATE article SET paragraphs = ?, display_title = ? WHERE id = ?", changed
-            )
+    for i in range(0, len(touched), BATCH):
+        articles = _articles(conn, touched[i : i + BATCH])
+        changed = flag_lines(list(articles.values()), repeated)
+        if changed:
+            ids = {id(a): aid for aid, a in articles.items()}
+            with transaction(conn):
+                conn.executemany(
+                    "UPDATE article SET paragraphs = ?, display_title = ? WHERE id = ?",
+                    [(pack_paragraphs(a.paragraphs), a.display_title, ids[id(a)]) for a in changed],
+                )
+
+
+def _articles(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Article]:
+    """Rows as plain `Article`s, as the loader made them (for passes that re-derive fields)."""
+    rows = conn.execute(
+        "SELECT id, locator, text, title, outlet, date, byline, kind, paragraphs, encoding, "
+        f"title_start, title_end FROM article WHERE id IN ({','.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    return {
+        r["id"]: Article(
+            path=Path(r["locator"]),
+            text=r["text"],
+            title=r["title"],
+            outlet=r["outlet"],
+            date=r["date"],
+            byline=r["byline"],
+            kind=r["kind"],
+            paragraphs=unpack_paragraphs(r["paragraphs"]),
+            encoding=r["encoding"],
+            title_span=(r["title_start"], r["title_end"])
+            if r["title_start"] is not None and r["title_end"] is not None
+            else None,
+        )
+        for r in rows
+    }
 
 
 def remove_source(conn: sqlite3.Connection, source_id: int) -> int:
