@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -225,6 +226,39 @@ def test_kill_9_during_ingest_keeps_what_was_committed_and_resumes(tmp_path: Pat
         assert report.added == 1500 - kept and report.unchanged == kept
         assert lib.count() == 1500
         assert len(lib.search("containers")) > 0
+    finally:
+        lib.close()
+
+
+def test_ctrl_c_during_add_stops_between_files_and_says_what_was_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write_articles(folder, 1500)
+    env = {**os.environ, "NEWSREADER_HOME": str(tmp_path / "home"), "NEWSREADER_WORKERS": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsreader", "add", str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    db = tmp_path / "home" / "data" / "library.sqlite3"
+    deadline = time.monotonic() + 60
+    committed = 0
+    while time.monotonic() < deadline and committed == 0:
+        time.sleep(0.05)
+        if db.exists():
+            with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(db) as probe:
+                committed = probe.execute("SELECT count(*) FROM article").fetchone()[0]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"stopped:" in err and b"kept" in err
+    os.environ["NEWSREADER_HOME"] = env["NEWSREADER_HOME"]
+    lib = Library()
+    try:
+        kept = lib.count()
+        assert 0 < kept < 1500, "the Ctrl-C must land mid-ingest"
+        assert lib.add_paths([folder]).added == 1500 - kept
     finally:
         lib.close()
 

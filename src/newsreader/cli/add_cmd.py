@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.cli.common import CliError, open_library, print_json
@@ -63,12 +66,21 @@ def _run_paths(args: argparse.Namespace) -> int:
         if show and total:
             print(f"\r{done}/{total} files", end="", file=sys.stderr, flush=True)
 
+    cancel = threading.Event()
     try:
-        report = library.add_paths(args.paths, cancel=threading.Event(), progress=progress)
+        with _ctrl_c_cancels(cancel):
+            report = library.add_paths(args.paths, cancel=cancel, progress=progress)
     except LibraryError as e:
         raise CliError(str(e)) from None
     if show:
         print(file=sys.stderr)
+    if report.cancelled:
+        print(
+            f"newsreader: stopped: {report.added} added and {report.updated} updated are kept; "
+            "`newsreader add` the same paths again to go on from there",
+            file=sys.stderr,
+        )
+        return 130
     for skipped in report.skipped:
         print(f"newsreader: {skipped}", file=sys.stderr)
     if args.json:
@@ -118,3 +130,24 @@ def run_sources(args: argparse.Namespace) -> int:
         missing = f", {s.missing} missing" if s.missing else ""
         print(f"{s.id:>4}  {s.kind:<7} {s.locator}  ({s.articles} articles{missing})")
     return 0
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C stops the ingest between files (whole batches are kept and it says
+    so); a second one stops at once, as Ctrl-C always does."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread (tests calling main() from a worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -107,6 +107,14 @@ def _start_resource_tracker() -> None:
             sys.stderr = saved
 
 
+def _ignore_ctrl_c() -> None:
+    """In each worker: Ctrl-C at the terminal reaches the whole process group; the parent
+    decides what it means (stop between batches), a worker must not die of it mid-chunk."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
     # Imported here: multiprocessing costs import time that a warm open never needs.
     import multiprocessing
@@ -115,7 +123,7 @@ def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> It
     chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
     _start_resource_tracker()
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_ctrl_c)
     finished = False
     try:
         i = 0
