@@ -111,6 +111,12 @@ def check_structure(result: dict, a: str, b: str) -> None:
     """Invariants a reader stepping through passages relies on."""
     passages = result["passages"]
     assert passages == sorted(passages, key=lambda p: (p["a_start"], p["b_start"]))
+    for p, q in itertools.pairwise(passages):
+        # one statement is one passage: two that follow each other on both sides with no word
+        # between them are pieces a reader would step through one by one
+        between_a = tokenize(a, p["a_end"], q["a_start"]) if p["a_end"] <= q["a_start"] else [1]
+        between_b = tokenize(b, p["b_end"], q["b_start"]) if p["b_end"] <= q["b_start"] else [1]
+        assert between_a or between_b, "passages continuing each other on both sides"
     for p, q in itertools.combinations(passages, 2):
         on_a = p["a_start"] < q["a_end"] and q["a_start"] < p["a_end"]
         on_b = p["b_start"] < q["b_end"] and q["b_start"] < p["b_end"]
@@ -126,6 +132,7 @@ def check_structure(result: dict, a: str, b: str) -> None:
             assert not any(x < s < y or x < e < y for x, y in escapes(text)), "inside an escape"
             assert not (s > 0 and text[s - 1].isalnum() and text[s].isalnum()), "mid-word start"
             assert not (e < len(text) and text[e - 1].isalnum() and text[e].isalnum()), "mid-word"
+        check_parts(p, a, b)
         if p["kind"] == "verbatim":
             assert p["diff"] == []
             continue
@@ -139,6 +146,35 @@ def check_structure(result: dict, a: str, b: str) -> None:
                 assert any(
                     d[f"{side}_start"] <= t.start and t.end <= d[f"{side}_end"] for d in ops
                 ), (side, text[t.start : t.end])
+
+
+def check_parts(p: dict, a: str, b: str) -> None:
+    """Parts are in order inside their passage, hold every one of its words once, carry a kind
+    each, and a verbatim part holds no changed word."""
+    parts = p["parts"]
+    assert parts
+    if len(parts) == 1:
+        assert parts[0]["kind"] == p["kind"]
+    else:
+        assert len({x["kind"] for x in parts}) > 1, "parts of one kind are one part"
+    for x, y in itertools.pairwise(parts):
+        assert x["a_end"] <= y["a_start"] and x["b_end"] <= y["b_start"], "parts out of order"
+    for side, text in (("a", a), ("b", b)):
+        s, e = p[f"{side}_start"], p[f"{side}_end"]
+        for x in parts:
+            assert s <= x[f"{side}_start"] <= x[f"{side}_end"] <= e
+        for t in tokenize(text, s, e):
+            held = [x for x in parts if x[f"{side}_start"] <= t.start and t.end <= x[f"{side}_end"]]
+            assert len(held) == 1, (side, text[t.start : t.end])
+            if held[0]["kind"] == "verbatim":
+                changed = [
+                    d
+                    for d in p["diff"]
+                    if d["op"] != "equal"
+                    and d[f"{side}_start"] <= t.start
+                    and t.end <= d[f"{side}_end"]
+                ]
+                assert not changed, ("changed word in a verbatim part", text[t.start : t.end])
 
 
 @settings(max_examples=80, deadline=None)
