@@ -234,7 +234,9 @@ def seeds_kinds(gold_path: Path) -> tuple[int, int, int]:
             if not touching:
                 continue
             main = max(touching, key=lambda p: overlap(ga, (p["a_start"], p["a_end"])))
-            part = max(main["parts"], key=lambda p: overlap(ga, (p["a_start"], p["a_end"])))
+            part = max(
+                main.get("parts") or [main], key=lambda p: overlap(ga, (p["a_start"], p["a_end"]))
+            )
             links += 1
             agree += main["kind"] == link["kind"]
             parts += part["kind"] == link["kind"]

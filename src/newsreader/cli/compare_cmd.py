@@ -99,7 +99,7 @@ def _side(comparison: Comparison, p: Passage, side: str) -> Text:
         s, e = (d.a_start, d.a_end) if side == "a" else (d.b_start, d.b_end)
         if e > s:
             out.stylize(CHANGED_STYLE, max(0, s - start), min(end, e) - start)
-    out.append(f"\n{p.kind} · score {p.score:.2f}", style="dim italic")
+    out.append(f"\n{p.kind_label()} · score {p.score:.2f}", style="dim italic")
     if side == "b" and p.kind != "verbatim":
         out.append("\n" + clean_for_display(p.words_changed(comparison)), style="dim")
     return out

@@ -113,6 +113,13 @@ class Passage:
 
         return max(pieces, key=share)
 
+    def kind_label(self) -> str:
+        """The kind, and with parts theirs in order as the gutter names them: `near (copied +
+        edited)`."""
+        if not self.parts:
+            return self.kind
+        return f"{self.kind} (" + " + ".join(MARK_BY_KIND[p.kind] for p in self.parts) + ")"
+
     def op_part(self, d: DiffOp) -> Part:
         """The part a diff op belongs to (read on the side where it has words)."""
         if d.a_end > d.a_start or d.b_end == d.b_start:

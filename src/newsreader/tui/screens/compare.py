@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article
 from newsreader.provenance.export import default_export_path, target_problem, write_export
-from newsreader.reuse.models import MARK_BY_KIND, Comparison, Passage, Side
+from newsreader.reuse.models import Comparison, Passage, Side
 from newsreader.text import clean_for_display
 from newsreader.tui.dialogs.confirm import ConfirmDialog
 from newsreader.tui.dialogs.export import ExportDialog
@@ -51,10 +51,10 @@ def describe_passage(comparison: Comparison, index: int) -> str:
     """One plain line about a passage: position, kind, score and the exact words changed."""
     p = comparison.passages[index]
     changed = p.words_changed(comparison)
-    kind: str = p.kind
-    if p.parts:  # sentences of different kinds in one passage: say which, in order
-        kind += " (" + " + ".join(MARK_BY_KIND[part.kind] for part in p.parts) + ")"
-    line = f"Passage {index + 1}/{len(comparison.passages)} · {kind} · score {p.score:.2f} · "
+    line = (
+        f"Passage {index + 1}/{len(comparison.passages)} · {p.kind_label()} · "
+        f"score {p.score:.2f} · "
+    )
     return clean_for_display(line + changed)
 
 
