@@ -3,6 +3,7 @@ edges sit on sentence or clause edges, wire furniture stays outside."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from newsreader.corpus import parse_text
@@ -310,3 +311,14 @@ def test_no_two_passages_claim_the_same_words_on_both_sides() -> None:
     (p,) = join_continuing([whole, spill], a, b, ta, tb)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (0, both, 0, both)
     assert p.kind == "verbatim"
+
+
+def test_a_number_written_two_ways_is_one_change_in_order() -> None:
+    # `4m` is two words for matching (4, million): one replacement, not two claiming `4m`
+    a = "British Airways was today fined 4 million for breaching European competition rules.\n"
+    b = "British Airways was yesterday fined £4m for breaching European competition rules.\n"
+    (p,) = compare_texts(a, b)["passages"]
+    ops = [(d["op"], a[d["a_start"] : d["a_end"]], b[d["b_start"] : d["b_end"]]) for d in p["diff"]]
+    assert ("replace", "4 million", "4m") in ops
+    for d, e in itertools.pairwise(p["diff"]):
+        assert d["a_end"] <= e["a_start"] and d["b_end"] <= e["b_start"]

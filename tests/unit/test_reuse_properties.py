@@ -113,10 +113,25 @@ def check_structure(result: dict, a: str, b: str) -> None:
     assert passages == sorted(passages, key=lambda p: (p["a_start"], p["b_start"]))
     for p, q in itertools.pairwise(passages):
         # one statement is one passage: two that follow each other on both sides with no word
-        # between them are pieces a reader would step through one by one
+        # between them are pieces a reader would step through one by one (unless, in repetitive
+        # text, a third passage reaches across the cut on a side, or would be swallowed)
         between_a = tokenize(a, p["a_end"], q["a_start"]) if p["a_end"] <= q["a_start"] else [1]
         between_b = tokenize(b, p["b_end"], q["b_start"]) if p["b_end"] <= q["b_start"] else [1]
-        assert between_a or between_b, "passages continuing each other on both sides"
+        whole = (p["a_start"], q["a_end"], p["b_start"], q["b_end"])
+        others = [x for x in passages if x is not p and x is not q]
+        swallows = any(
+            x["a_start"] < whole[1]
+            and whole[0] < x["a_end"]
+            and x["b_start"] < whole[3]
+            and whole[2] < x["b_end"]
+            for x in others
+        )
+        across = any(
+            (x["a_start"] < q["a_start"] and x["a_end"] > p["a_end"])
+            or (x["b_start"] < q["b_start"] and x["b_end"] > p["b_end"])
+            for x in others
+        )
+        assert between_a or between_b or swallows or across, "passages continuing each other"
     for p, q in itertools.combinations(passages, 2):
         on_a = p["a_start"] < q["a_end"] and q["a_start"] < p["a_end"]
         on_b = p["b_start"] < q["b_end"] and q["b_start"] < p["b_end"]
@@ -200,5 +215,32 @@ def test_edited_copies_give_passages_a_reader_can_follow(pair: tuple[str, str]) 
 
 @settings(max_examples=40, deadline=None)
 @given(article, article)
+# a sentence matched twice sits between two passages that continue each other
+@example(
+    "Flood flood river rescue. Flood flood river flood. Flood flood river rescue.",
+    "Flood flood rescue river. Flood flood river flood.",
+)
+# joining those two must not swallow the second match on both sides (found by hypothesis)
+@example(
+    (
+        "Tuesday homes flood flood.\n\nFamilies minister flood flood expected flood familie"
+        "s flood crews flood flood flood. Boats weekend expected weekend. Homes flood flo"
+        "od flood homes harvest crews harvest flood warned rescue families. Flood flood f"
+        "lood flood harvest harvest flood flood weekend.\n\nCrews rain tuesday. Expected we"
+        "ekend flood flood homes flood tuesday flood flood.\n\nTuesday river power minister"
+        " rain homes minister school. Flood shelter homes families flood flood rescue flo"
+        "od power minister expected province."
+    ),
+    (
+        "Rescue weekend boats crews teacher expected crews council power. Tuesday teacher"
+        " minister crews power river harvest shelter storm rain harvest power. Crews shel"
+        "ter flood weekend rain flood families tuesday flood flood flood flood. Warned ra"
+        "in province homes families expected harvest teacher weekend river tuesday harves"
+        "t.\n\nFlood boats council flood flood. Tuesday flood flood flood flood shelter cre"
+        "ws council flood.\n\nFlood flood flood flood flood flood flood flood flood flood f"
+        "lood flood.\n\nFlood flood flood flood flood flood flood flood flood.\n\nFlood flood"
+        " flood flood flood flood flood families flood harvest flood warned."
+    ),
+)
 def test_unrelated_articles_give_passages_a_reader_can_follow(a: str, b: str) -> None:
     check_structure(compare_texts(a, b), a, b)

@@ -133,7 +133,29 @@ def join_continuing(
     units = _join_runs(ordered, sa, sb, lambda p, q: _one_sentence(p, q, sa, sb))
     units = [_tidy(p, sa, sb) for p in units if not _stray(p, sa, sb)]
     joined = _join_runs(units, sa, sb, lambda p, q: _neighbours(p, q, sa, sb), parts=True)
-    return [_tidy(p, sa, sb) for p in joined]
+    return [_untangle(_tidy(p, sa, sb)) for p in joined]
+
+
+def _untangle(p: Passage) -> Passage:
+    """Ops that claim the same characters become one: `£4m` is two words for matching (`4`,
+    `million`), so `4 million` -> `£4m` came out as two replacements of the same `4m`."""
+    if len(p.diff) < 2:
+        return p
+    out: list[DiffOp] = [p.diff[0]]
+    for d in p.diff[1:]:
+        prev = out[-1]
+        if d.a_start >= prev.a_end and d.b_start >= prev.b_end:
+            out.append(d)
+            continue
+        a0, a1 = min(prev.a_start, d.a_start), max(prev.a_end, d.a_end)
+        b0, b1 = min(prev.b_start, d.b_start), max(prev.b_end, d.b_end)
+        op = "equal" if prev.op == d.op == "equal" else "replace"
+        if op == "replace" and a0 == a1:
+            op = "insert"
+        elif op == "replace" and b0 == b1:
+            op = "delete"
+        out[-1] = DiffOp(op, a0, a1, b0, b1)  # type: ignore[arg-type]
+    return replace(p, diff=tuple(out)) if len(out) < len(p.diff) else p
 
 
 def _without_double_claims(passages: Sequence[Passage], sa: _Side, sb: _Side) -> list[Passage]:
@@ -160,6 +182,11 @@ def _overlap(p: Passage, q: Passage) -> bool:
     return (
         p.a_start < q.a_end and q.a_start < p.a_end and p.b_start < q.b_end and q.b_start < p.b_end
     )
+
+
+def _whole(first: Passage, last: Passage) -> Passage:
+    """The stretch from `first` to `last` (only its span is read)."""
+    return Passage(first.a_start, last.a_end, first.b_start, last.b_end, "near", 0.0)
 
 
 def _inside(p: Passage, q: Passage) -> bool:
@@ -204,12 +231,22 @@ def _join_runs(
     parts: bool = False,
 ) -> list[Passage]:
     spans = (_Spans([p.span("a") for p in ordered]), _Spans([p.span("b") for p in ordered]))
+    a_starts = [p.a_start for p in ordered]
+
+    def swallows(group: list[Passage], p: Passage) -> bool:
+        """Joining p to the group would claim another passage's words on both sides (a
+        sentence matched twice, in repetitive text)."""
+        whole = _whole(group[0], p)
+        mine = {id(q) for q in group} | {id(p)}
+        hi = bisect.bisect_left(a_starts, whole.a_end)
+        return any(_overlap(whole, q) for q in ordered[:hi] if id(q) not in mine)
+
     groups: list[list[Passage]] = []
     for p in ordered:
         # not only the group just before: a sentence the other side repeats is matched twice,
         # and its second match sits between the first and the sentence that continues it
         for g in reversed(groups[-LOOK_BACK:]):
-            if _continues(g[-1], p, spans, sa, sb) and joins(g[-1], p):
+            if _continues(g[-1], p, spans, sa, sb) and joins(g[-1], p) and not swallows(g, p):
                 g.append(p)
                 break
         else:
