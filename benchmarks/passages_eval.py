@@ -6,7 +6,9 @@ Prints, per set of article pairs: passages per pair, the share of passages under
 the shorter side), the share "adjacent on both sides" (starting within ADJACENT characters of
 the previous passage's end on both sides), and the share of those whose cut falls inside a
 sentence on either side (pieces of one sentence shown as separate passages; the rest are whole
-neighbouring sentences, which stay apart when their kinds differ).
+neighbouring sentences), and compare's time per pair (p50 / p95, wall and CPU). Then how often
+the seeds reference's kind (tests/fixtures/seeds-gold.json) is the kind of the passage covering
+most of a link, and of the part covering most of it (eval_align reads the passage's kind).
 
 Sets:
 - seeds: the 10 pairs of the bundled seed articles (real coverage of one press release).
