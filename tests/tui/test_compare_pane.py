@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import Static
 
 from newsreader.corpus import Article, Paragraph
-from newsreader.reuse.models import Comparison, DiffOp, Passage
+from newsreader.reuse.models import Comparison, DiffOp, Part, Passage
 from newsreader.tui.screens.compare import CompareScreen, describe_passage
 from newsreader.tui.widgets.compare_layout import build_pane_model, wrap_pane
 from newsreader.tui.widgets.compare_pane import ComparePane
@@ -131,6 +131,27 @@ def test_detail_line_names_the_words_changed() -> None:
     assert line.startswith("Passage 2/3 · near · score 0.86")
     assert "thousands" in line and "millions" in line and "the next" in line
     assert "no words changed" in describe_passage(c, 0)
+
+
+def test_a_passage_of_two_kinds_shows_each_part_in_its_own_colour_and_mark() -> None:
+    # the engine joins a copied paragraph and the edited one after it into one "near" passage
+    c = make_comparison()
+    verbatim, near, para = c.passages
+    ops = (DiffOp("equal", *verbatim.span("a"), *verbatim.span("b")), *near.diff)
+    parts = (
+        Part(*verbatim.span("a"), *verbatim.span("b"), "verbatim", 1.0),
+        Part(*near.span("a"), *near.span("b"), "near", 0.86),
+    )
+    joined = Passage(
+        verbatim.a_start, near.a_end, verbatim.b_start, near.b_end, "near", 0.9, ops, parts
+    )
+    c = Comparison(c.a, c.b, c.a_reused_pct, c.b_reused_pct, [joined, para])
+    assert describe_passage(c, 0).startswith("Passage 1/2 · near (copied + edited) · score 0.90")
+    assert c.paragraph_marks("b")[1:] == ["original", "copied", "edited", "rewritten"]
+    model = build_pane_model(c, "b")
+    kinds = [(model.document.text[s:e], name) for s, e, name in model.spans if name != "inserted"]
+    assert (B_PARAS[1], "verbatim") in kinds and (B_PARAS[2], "near") in kinds
+    assert not any(name == "near" and B_PARAS[1] in text for text, name in kinds)
 
 
 def test_untrusted_text_is_not_markup() -> None:

@@ -140,3 +140,17 @@ def test_spans_are_inside_ordered_and_disjoint(text: str) -> None:
     # Every non-space character belongs to some paragraph.
     covered = {i for p in segment(text) for i in range(p.start, p.end)}
     assert all(ch.isspace() for i, ch in enumerate(text) if i not in covered)
+
+
+def test_a_web_address_with_capitals_is_not_two_glued_sentences() -> None:
+    text = "He took part in the service www.HollywoodIsCalling.com. Then he left."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "He took part in the service www.HollywoodIsCalling.com.",
+        "Then he left.",
+    ]
+    text = "Go to news.BBC.co.uk now. Profits rose.Net income fell."
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Go to news.BBC.co.uk now.",
+        "Profits rose.",
+        "Net income fell.",
+    ]

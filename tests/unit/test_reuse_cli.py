@@ -20,9 +20,12 @@ def test_compare_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(data["a"]) == {"path", "title"} and data["a"]["path"].endswith("wire.txt")
     assert data["passages"]
     for p in data["passages"]:
-        assert set(p) == {"a_start", "a_end", "b_start", "b_end", "kind", "score", "diff"}
+        assert set(p) == {"a_start", "a_end", "b_start", "b_end", "kind", "score", "diff", "parts"}
         for d in p["diff"]:
             assert set(d) == {"op", "a_start", "a_end", "b_start", "b_end"}
+        assert p["parts"]
+        for part in p["parts"]:
+            assert set(part) == {"a_start", "a_end", "b_start", "b_end", "kind", "score"}
 
 
 def test_compare_human_output_is_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:

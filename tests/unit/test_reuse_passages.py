@@ -3,6 +3,7 @@ edges sit on sentence or clause edges, wire furniture stays outside."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from newsreader.corpus import parse_text
@@ -157,18 +158,64 @@ def test_a_copied_quote_stays_verbatim_beside_its_reworded_attribution() -> None
     a = f"{quote} said the education minister, Jane Roe, on Monday.\n"
     b = f"{quote} Jane Roe told reporters.\n"
     result = compare_texts(a, b)
-    verbatim = [p for p in result["passages"] if p["kind"] == "verbatim"]
+    # the copied quotation reads "verbatim": a passage of its own or a part of one
+    (p,) = result["passages"]
+    verbatim = [part for part in p["parts"] if part["kind"] == "verbatim"]
     assert verbatim and a[verbatim[0]["a_start"] : verbatim[0]["a_end"]].startswith(quote[:-2])
+    assert "Roe" not in a[verbatim[0]["a_start"] : verbatim[0]["a_end"]]
 
 
-def test_a_copied_sentence_beside_an_edited_one_keeps_its_kind() -> None:
+SECOND = (
+    "Emergency crews used boats to rescue families trapped on rooftops in several villages "
+    "near the river."
+)
+
+
+def test_a_copied_sentence_beside_an_edited_one_is_a_verbatim_part_of_one_passage() -> None:
     edited = STORM.replace("thousands of residents", "hundreds of families")
-    second = (
-        "Emergency crews used boats to rescue families trapped on rooftops in several villages "
-        "near the river."
+    a, b = f"{STORM} {SECOND}\n", f"{edited} {SECOND}\n"
+    (p,) = compare_texts(a, b)["passages"]
+    assert (p["a_start"], p["a_end"], p["b_start"], p["b_end"]) == (0, len(a) - 1, 0, len(b) - 1)
+    assert p["kind"] == "near"  # kind on the whole: not every word is kept
+    parts = [
+        (x["kind"], a[x["a_start"] : x["a_end"]], b[x["b_start"] : x["b_end"]]) for x in p["parts"]
+    ]
+    assert parts == [("near", STORM, edited), ("verbatim", SECOND, SECOND)]
+
+
+def test_gutter_marks_and_colours_follow_the_parts() -> None:
+    edited = STORM.replace("thousands of residents", "hundreds of families")
+    c = compare(f"{STORM}\n\n{SECOND}\n", f"{edited}\n\n{SECOND}\n")
+    assert len(c.passages) == 1
+    assert c.paragraph_marks("a") == ["edited", "copied"]
+    assert c.paragraph_marks("b") == ["edited", "copied"]
+    p = c.passages[0]
+    assert [part.kind for part in p.parts] == ["near", "verbatim"]
+    # the changed words belong to the edited part, and are listed as changed
+    assert p.words_changed(c) == "thousands → hundreds; residents → families"
+    for d in p.diff:
+        if d.op != "equal":
+            assert p.op_part(d).kind == "near"
+
+
+def test_a_reworded_part_is_named_not_listed_word_by_word() -> None:
+    edited = STORM.replace("thousands of residents", "hundreds of families")
+    reworded = (
+        "Families stranded on rooftops in villages near the river were rescued by emergency "
+        "crews in boats."
     )
-    result = compare_texts(f"{STORM} {second}\n", f"{edited} {second}\n")
-    assert [p["kind"] for p in result["passages"]] == ["near", "verbatim"]
+    c = compare(f"{STORM} {SECOND}\n", f"{edited} {reworded}\n")
+    (p,) = c.passages
+    assert [part.kind for part in p.parts] == ["near", "paraphrase"]
+    assert p.words_changed(c) == "thousands → hundreds; residents → families; a sentence reworded"
+
+
+def test_swapped_sides_keep_the_parts() -> None:
+    edited = STORM.replace("thousands of residents", "hundreds of families")
+    c = compare(f"{STORM} {SECOND}\n", f"{edited} {SECOND}\n")
+    (p,) = c.swapped().passages
+    assert [part.kind for part in p.parts] == ["near", "verbatim"]
+    assert p.parts[1].span("a") == (len(edited) + 1, len(edited) + 1 + len(SECOND))
 
 
 def test_an_edited_sentence_and_a_reworded_neighbour_are_one_passage() -> None:
@@ -264,3 +311,14 @@ def test_no_two_passages_claim_the_same_words_on_both_sides() -> None:
     (p,) = join_continuing([whole, spill], a, b, ta, tb)
     assert (p.a_start, p.a_end, p.b_start, p.b_end) == (0, both, 0, both)
     assert p.kind == "verbatim"
+
+
+def test_a_number_written_two_ways_is_one_change_in_order() -> None:
+    # `4m` is two words for matching (4, million): one replacement, not two claiming `4m`
+    a = "British Airways was today fined 4 million for breaching European competition rules.\n"
+    b = "British Airways was yesterday fined £4m for breaching European competition rules.\n"
+    (p,) = compare_texts(a, b)["passages"]
+    ops = [(d["op"], a[d["a_start"] : d["a_end"]], b[d["b_start"] : d["b_end"]]) for d in p["diff"]]
+    assert ("replace", "4 million", "4m") in ops
+    for d, e in itertools.pairwise(p["diff"]):
+        assert d["a_end"] <= e["a_start"] and d["b_end"] <= e["b_start"]

@@ -111,6 +111,27 @@ def check_structure(result: dict, a: str, b: str) -> None:
     """Invariants a reader stepping through passages relies on."""
     passages = result["passages"]
     assert passages == sorted(passages, key=lambda p: (p["a_start"], p["b_start"]))
+    for p, q in itertools.pairwise(passages):
+        # one statement is one passage: two that follow each other on both sides with no word
+        # between them are pieces a reader would step through one by one (unless, in repetitive
+        # text, a third passage reaches across the cut on a side, or would be swallowed)
+        between_a = tokenize(a, p["a_end"], q["a_start"]) if p["a_end"] <= q["a_start"] else [1]
+        between_b = tokenize(b, p["b_end"], q["b_start"]) if p["b_end"] <= q["b_start"] else [1]
+        whole = (p["a_start"], q["a_end"], p["b_start"], q["b_end"])
+        others = [x for x in passages if x is not p and x is not q]
+        swallows = any(
+            x["a_start"] < whole[1]
+            and whole[0] < x["a_end"]
+            and x["b_start"] < whole[3]
+            and whole[2] < x["b_end"]
+            for x in others
+        )
+        across = any(
+            (x["a_start"] < q["a_start"] and x["a_end"] > p["a_end"])
+            or (x["b_start"] < q["b_start"] and x["b_end"] > p["b_end"])
+            for x in others
+        )
+        assert between_a or between_b or swallows or across, "passages continuing each other"
     for p, q in itertools.combinations(passages, 2):
         on_a = p["a_start"] < q["a_end"] and q["a_start"] < p["a_end"]
         on_b = p["b_start"] < q["b_end"] and q["b_start"] < p["b_end"]
@@ -126,6 +147,7 @@ def check_structure(result: dict, a: str, b: str) -> None:
             assert not any(x < s < y or x < e < y for x, y in escapes(text)), "inside an escape"
             assert not (s > 0 and text[s - 1].isalnum() and text[s].isalnum()), "mid-word start"
             assert not (e < len(text) and text[e - 1].isalnum() and text[e].isalnum()), "mid-word"
+        check_parts(p, a, b)
         if p["kind"] == "verbatim":
             assert p["diff"] == []
             continue
@@ -139,6 +161,35 @@ def check_structure(result: dict, a: str, b: str) -> None:
                 assert any(
                     d[f"{side}_start"] <= t.start and t.end <= d[f"{side}_end"] for d in ops
                 ), (side, text[t.start : t.end])
+
+
+def check_parts(p: dict, a: str, b: str) -> None:
+    """Parts are in order inside their passage, hold every one of its words once, carry a kind
+    each, and a verbatim part holds no changed word."""
+    parts = p["parts"]
+    assert parts
+    if len(parts) == 1:
+        assert parts[0]["kind"] == p["kind"]
+    else:
+        assert len({x["kind"] for x in parts}) > 1, "parts of one kind are one part"
+    for x, y in itertools.pairwise(parts):
+        assert x["a_end"] <= y["a_start"] and x["b_end"] <= y["b_start"], "parts out of order"
+    for side, text in (("a", a), ("b", b)):
+        s, e = p[f"{side}_start"], p[f"{side}_end"]
+        for x in parts:
+            assert s <= x[f"{side}_start"] <= x[f"{side}_end"] <= e
+        for t in tokenize(text, s, e):
+            held = [x for x in parts if x[f"{side}_start"] <= t.start and t.end <= x[f"{side}_end"]]
+            assert len(held) == 1, (side, text[t.start : t.end])
+            if held[0]["kind"] == "verbatim":
+                changed = [
+                    d
+                    for d in p["diff"]
+                    if d["op"] != "equal"
+                    and d[f"{side}_start"] <= t.start
+                    and t.end <= d[f"{side}_end"]
+                ]
+                assert not changed, ("changed word in a verbatim part", text[t.start : t.end])
 
 
 @settings(max_examples=80, deadline=None)
@@ -164,5 +215,32 @@ def test_edited_copies_give_passages_a_reader_can_follow(pair: tuple[str, str]) 
 
 @settings(max_examples=40, deadline=None)
 @given(article, article)
+# a sentence matched twice sits between two passages that continue each other
+@example(
+    "Flood flood river rescue. Flood flood river flood. Flood flood river rescue.",
+    "Flood flood rescue river. Flood flood river flood.",
+)
+# joining those two must not swallow the second match on both sides (found by hypothesis)
+@example(
+    (
+        "Tuesday homes flood flood.\n\nFamilies minister flood flood expected flood familie"
+        "s flood crews flood flood flood. Boats weekend expected weekend. Homes flood flo"
+        "od flood homes harvest crews harvest flood warned rescue families. Flood flood f"
+        "lood flood harvest harvest flood flood weekend.\n\nCrews rain tuesday. Expected we"
+        "ekend flood flood homes flood tuesday flood flood.\n\nTuesday river power minister"
+        " rain homes minister school. Flood shelter homes families flood flood rescue flo"
+        "od power minister expected province."
+    ),
+    (
+        "Rescue weekend boats crews teacher expected crews council power. Tuesday teacher"
+        " minister crews power river harvest shelter storm rain harvest power. Crews shel"
+        "ter flood weekend rain flood families tuesday flood flood flood flood. Warned ra"
+        "in province homes families expected harvest teacher weekend river tuesday harves"
+        "t.\n\nFlood boats council flood flood. Tuesday flood flood flood flood shelter cre"
+        "ws council flood.\n\nFlood flood flood flood flood flood flood flood flood flood f"
+        "lood flood.\n\nFlood flood flood flood flood flood flood flood flood.\n\nFlood flood"
+        " flood flood flood flood flood families flood harvest flood warned."
+    ),
+)
 def test_unrelated_articles_give_passages_a_reader_can_follow(a: str, b: str) -> None:
     check_structure(compare_texts(a, b), a, b)

@@ -89,14 +89,17 @@ def _side(comparison: Comparison, p: Passage, side: str) -> Text:
     """The passage's text from one side, coloured by kind, with changed words marked."""
     text = comparison.a.text if side == "a" else comparison.b.text
     start, end = p.span(side)  # type: ignore[arg-type]
-    out = Text(clean_for_display(text[start:end]), style=KIND_STYLE[p.kind].replace("bold ", ""))
+    out = Text(clean_for_display(text[start:end]))
+    for part in p.pieces():
+        s, e = part.span(side)  # type: ignore[arg-type]
+        out.stylize(KIND_STYLE[part.kind].replace("bold ", ""), max(0, s - start), e - start)
     for d in p.diff:
         if d.op == "equal":
             continue
         s, e = (d.a_start, d.a_end) if side == "a" else (d.b_start, d.b_end)
         if e > s:
             out.stylize(CHANGED_STYLE, max(0, s - start), min(end, e) - start)
-    out.append(f"\n{p.kind} · score {p.score:.2f}", style="dim italic")
+    out.append(f"\n{p.kind_label()} · score {p.score:.2f}", style="dim italic")
     if side == "b" and p.kind != "verbatim":
         out.append("\n" + clean_for_display(p.words_changed(comparison)), style="dim")
     return out

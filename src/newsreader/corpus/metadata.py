@@ -326,6 +326,15 @@ def _dateline_body(line: str) -> bool:
     return bool(m["paren"] and (m["dash"] or len(line) > 150 or line.rstrip().endswith(".")))
 
 
+def dateline_end(line: str) -> int | None:
+    """Where the text after a dateline opening `line` starts (`HONG KONG, April 1, 2020
+    /PRNewswire/ -- The`: at `The`), or None when the line opens with no dateline."""
+    if not _dateline_body(line):
+        return None
+    m = _DATELINE.match(line)
+    return m.end() if m else None
+
+
 def _dateline_facts(text: str, p: Paragraph, line: str) -> tuple[str | None, bool]:
     """(outlet, release signal) from a paragraph that opens with a dateline."""
     m = _DATELINE.match(line)

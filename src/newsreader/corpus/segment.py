@@ -38,6 +38,9 @@ _END = re.compile(
     r"""[.!?…](?<![.!?…].)[.!?…]*+["'”’)\]]*+(?=\s|["“‘(]?[A-Z])"""
     r"""|[。！？](?<![。！？].)[。！？]*+[”’」』)]*+"""
 )
+# The rest of a web address after a stop: `HollywoodIsCalling.com` (a name, a common
+# top-level domain).
+_WEB_REST = re.compile(r"(?i)(?:[\w-]+\.)+(?:com|org|net|gov|edu|info|uk)\b")
 # The word just before a full stop, to tell abbreviations from sentence ends.
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'’]*)\.$")
 # Initials and dotted acronyms: "U.S", "e.g".
@@ -122,6 +125,15 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _web_address(text: str, stop: int, after: int, start: int, end: int) -> bool:
+    """Whether the stop at `stop` sits inside a web address written with capitals
+    (`www.HollywoodIsCalling.com`): one word, not two sentences."""
+    left = text[max(start, stop - 64) : stop].rsplit(None, 1)[-1:]
+    if left and left[0].lower().endswith("www"):
+        return True
+    return bool(_WEB_REST.match(text, after, min(end, after + 64)))
+
+
 def _quote_parity_opens(text: str, pos: int, start: int, cache: list[int]) -> bool:
     """True when the straight quote at `pos` opens a quotation (an even number came before).
 
@@ -170,6 +182,8 @@ def _is_boundary(
         k = after + 1 if after < end and text[after] in '"“‘(' else after
         word = text[k : k + 2]
         if not (word[:1].isupper() and (word[1:2].islower() or word[1:2] in (" ", ""))):
+            return None
+        if _web_address(text, m.start(), after, start, end):
             return None
         if stop.endswith('"') and _quote_parity_opens(text, punct_end - 1, start, quotes):
             # `."We`: the quote opens the next sentence, so this one ends before it.

@@ -45,8 +45,9 @@ def _text_html(record: Record, side: str) -> str:
     text = article.text
     marks: list[tuple[int, int, str]] = []  # (start, end, class)
     for p in c.passages:
-        s, e = p.span(side)  # type: ignore[arg-type]
-        marks.append((s, e, p.kind))
+        for part in p.pieces():
+            s, e = part.span(side)  # type: ignore[arg-type]
+            marks.append((s, e, part.kind))
         for d in p.diff:
             if d.op == "equal":
                 continue

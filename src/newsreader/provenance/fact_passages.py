@@ -97,7 +97,7 @@ def _swap(
     qb = _touching(quantities[1], d.b_start, d.b_end)
     if len(qa) == 1 and len(qb) == 1 and not qa[0].same_value(qb[0]):
         return make_change("number", c, (qa[0].start, qa[0].end), (qb[0].start, qb[0].end), k)
-    if c.passages[k].kind == "paraphrase":  # loosely aligned words: swapped names are noise
+    if c.passages[k].op_part(d).kind == "paraphrase":  # loosely aligned: swapped names are noise
         return None
     gone = [n for n in nm.names(a.text, d.a_start, d.a_end) if _absent(a.text, n, folded[1])]
     came = [n for n in nm.names(b.text, d.b_start, d.b_end) if _absent(b.text, n, folded[0])]
@@ -136,9 +136,10 @@ def passage_changes(c: Comparison, k: int, p: Passage) -> list[FactChange]:
         # except in a verbatim/near passage that the copy puts in quotes; in a paraphrase
         # (loosely aligned) only replaced words count. Long replaced runs are other quotes.
         in_a = _in_any(qa, d.a_start, d.a_end)
-        if p.kind == "paraphrase":
+        reworded = p.op_part(d).kind == "paraphrase"
+        if reworded:
             in_a = in_a and d.op == "replace"
-        loose = p.kind != "paraphrase" and d.op != "delete"
+        loose = not reworded and d.op != "delete"
         quoted = small and _in_any(qb, d.b_start, d.b_end) and (in_a or loose)
         if quoted and not _trivial(at, bt):
             out.append(make_change("quotation", c, (d.a_start, d.a_end), (d.b_start, d.b_end), k))

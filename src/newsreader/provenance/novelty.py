@@ -109,7 +109,11 @@ def whats_new(article: Article, comparisons: list[Comparison]) -> Novelty:
             continue
         other = c.b if side == "a" else c.a
         sources.append(other)
-        covered_by.extend((p.span(side), str(other.path.resolve()), p.kind) for p in c.passages)
+        covered_by.extend(
+            (part.span(side), str(other.path.resolve()), part.kind)
+            for p in c.passages
+            for part in p.pieces()
+        )
     covered = merge(s for s, _, _ in covered_by)
     segments: list[Segment] = []
     for para in article.paragraphs:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from newsreader.corpus import Article
-from newsreader.corpus.metadata import _DATELINE as DATELINE
-from newsreader.corpus.metadata import _dateline_body as dateline_body
+from newsreader.corpus.metadata import dateline_end
 from newsreader.reuse.align import MAX_GAP
-from newsreader.reuse.models import DiffOp, Passage
+from newsreader.reuse.models import DiffOp, Part, Passage
 from newsreader.reuse.passages import MIN_NEAR_SHARE, gap_ops
 from newsreader.reuse.tokens import ESCAPE, Token
 
@@ -27,6 +27,7 @@ MAX_JOIN_GAP = MAX_GAP  # words between two passages (on each side) that still j
 _CLOSES = re.compile(r"[,.!?…][\"”»]")
 _OPENS = re.compile(r"[,:]\s+[\"“«]|[“«]")
 MIN_WORDS = 3  # a passage shorter than this on a side is a stray piece unless a whole sentence
+LOOK_BACK = 4  # passages before one (in a's order) that it may continue
 MIN_QUOTE_WORDS = 6  # a quotation this long copied verbatim is shown apart ("in a coma" is not)
 
 
@@ -50,11 +51,10 @@ class _Side:
         ps, pe = self.paragraphs[k]
         if self.text[ps:start].strip():
             return start  # not at the paragraph's opening
-        line = self.text[ps:pe]
-        if not dateline_body(line):
+        body = dateline_end(self.text[ps:pe])
+        if body is None:
             return start
-        m = DATELINE.match(line)
-        cut = ps + m.end() if m else start
+        cut = ps + body
         return cut if start < cut < end else start
 
     def index(self, offset: int) -> int:
@@ -63,6 +63,14 @@ class _Side:
 
     def words(self, start: int, end: int) -> int:
         return self.index(end) - self.index(start)
+
+    def word_span(self, start: int, end: int) -> tuple[int, int]:
+        """From the first word's start to the last word's end inside `start:end`; (0, 0)
+        when there is no word there."""
+        i, j = self.index(start), self.index(end)
+        if j <= i:
+            return 0, 0
+        return self.tokens[i].start, self.tokens[j - 1].end
 
     def has_boilerplate(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.boilerplate)
@@ -115,16 +123,39 @@ def join_continuing(
     """Passages with the ones that continue each other joined, stray pieces dropped, in a's
     order.
 
-    Pieces of one sentence (on either side) always join, and the sentence's kind is decided on
-    the whole. Whole sentences that follow each other with nothing between them join too, except
-    a sentence copied word for word next to one that was not: it stays "verbatim" on its own,
-    the strongest fact a reader can be shown."""
+    Pieces of one sentence (on either side) join first, and the sentence's kind is decided on
+    the whole. Then whole sentences with nothing between them join too, and so does a quotation
+    copied word for word with its reworded attribution: one passage, kind on the whole, whose
+    parts keep each sentence's own kind ("verbatim" is the strongest fact a reader can be
+    shown, so a copied sentence stays a copied part inside an edited passage)."""
     sa, sb = _Side(a, ta), _Side(b, tb)
     ordered = _without_double_claims(passages, sa, sb)
-    joined = _join_runs(ordered, sa, sb, lambda p, q: _one_sentence(p, q, sa, sb))
-    joined = [p for p in joined if not _stray(p, sa, sb)]
-    joined = _join_runs(joined, sa, sb, lambda p, q: _touching(p, q, sa, sb))
-    return [_tidy(p, sa, sb) for p in joined]
+    units = _join_runs(ordered, sa, sb, lambda p, q: _one_sentence(p, q, sa, sb))
+    units = [_tidy(p, sa, sb) for p in units if not _stray(p, sa, sb)]
+    joined = _join_runs(units, sa, sb, lambda p, q: _neighbours(p, q, sa, sb), parts=True)
+    return [_untangle(_tidy(p, sa, sb)) for p in joined]
+
+
+def _untangle(p: Passage) -> Passage:
+    """Ops that claim the same characters become one: `£4m` is two words for matching (`4`,
+    `million`), so `4 million` -> `£4m` came out as two replacements of the same `4m`."""
+    if len(p.diff) < 2:
+        return p
+    out: list[DiffOp] = [p.diff[0]]
+    for d in p.diff[1:]:
+        prev = out[-1]
+        if d.a_start >= prev.a_end and d.b_start >= prev.b_end:
+            out.append(d)
+            continue
+        a0, a1 = min(prev.a_start, d.a_start), max(prev.a_end, d.a_end)
+        b0, b1 = min(prev.b_start, d.b_start), max(prev.b_end, d.b_end)
+        op = "equal" if prev.op == d.op == "equal" else "replace"
+        if op == "replace" and a0 == a1:
+            op = "insert"
+        elif op == "replace" and b0 == b1:
+            op = "delete"
+        out[-1] = DiffOp(op, a0, a1, b0, b1)  # type: ignore[arg-type]
+    return replace(p, diff=tuple(out)) if len(out) < len(p.diff) else p
 
 
 def _without_double_claims(passages: Sequence[Passage], sa: _Side, sb: _Side) -> list[Passage]:
@@ -151,6 +182,11 @@ def _overlap(p: Passage, q: Passage) -> bool:
     return (
         p.a_start < q.a_end and q.a_start < p.a_end and p.b_start < q.b_end and q.b_start < p.b_end
     )
+
+
+def _whole(first: Passage, last: Passage) -> Passage:
+    """The stretch from `first` to `last` (only its span is read)."""
+    return Passage(first.a_start, last.a_end, first.b_start, last.b_end, "near", 0.0)
 
 
 def _inside(p: Passage, q: Passage) -> bool:
@@ -187,17 +223,36 @@ class _Spans:
 
 
 def _join_runs(
-    ordered: list[Passage], sa: _Side, sb: _Side, joins: Callable[[Passage, Passage], bool]
+    ordered: list[Passage],
+    sa: _Side,
+    sb: _Side,
+    joins: Callable[[Passage, Passage], bool],
+    *,
+    parts: bool = False,
 ) -> list[Passage]:
     spans = (_Spans([p.span("a") for p in ordered]), _Spans([p.span("b") for p in ordered]))
+    a_starts = [p.a_start for p in ordered]
+
+    def swallows(group: list[Passage], p: Passage) -> bool:
+        """Joining p to the group would claim another passage's words on both sides (a
+        sentence matched twice, in repetitive text)."""
+        whole = _whole(group[0], p)
+        mine = {id(q) for q in group} | {id(p)}
+        hi = bisect.bisect_left(a_starts, whole.a_end)
+        return any(_overlap(whole, q) for q in ordered[:hi] if id(q) not in mine)
+
     groups: list[list[Passage]] = []
     for p in ordered:
-        last = groups[-1][-1] if groups else None
-        if last is not None and _continues(last, p, spans, sa, sb) and joins(last, p):
-            groups[-1].append(p)
+        # not only the group just before: a sentence the other side repeats is matched twice,
+        # and its second match sits between the first and the sentence that continues it
+        for g in reversed(groups[-LOOK_BACK:]):
+            if _continues(g[-1], p, spans, sa, sb) and joins(g[-1], p) and not swallows(g, p):
+                g.append(p)
+                break
         else:
             groups.append([p])
-    return [g[0] if len(g) == 1 else _join(g, sa, sb) for g in groups]
+    joined = [g[0] if len(g) == 1 else _join(g, sa, sb, parts=parts) for g in groups]
+    return sorted(joined, key=lambda p: (p.a_start, p.b_start))
 
 
 def _one_sentence(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
@@ -221,13 +276,11 @@ def _one_sentence(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
     return True
 
 
-def _touching(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
-    """Whole sentences with no word between them, unless only one of them is verbatim."""
-    return (
-        (p.kind == q.kind or "verbatim" not in (p.kind, q.kind))
-        and sa.words(p.a_end, q.a_start) == 0
-        and sb.words(p.b_end, q.b_start) == 0
-    )
+def _neighbours(p: Passage, q: Passage, sa: _Side, sb: _Side) -> bool:
+    """Whole sentences with no word between them, or pieces of one sentence the first pass
+    kept apart (a quotation copied word for word beside its reworded attribution)."""
+    touching = sa.words(p.a_end, q.a_start) == 0 and sb.words(p.b_end, q.b_start) == 0
+    return touching or sa.same_sentence(p.a_end, q.a_start) or sb.same_sentence(p.b_end, q.b_start)
 
 
 def _continues(p: Passage, q: Passage, spans: tuple[_Spans, _Spans], sa: _Side, sb: _Side) -> bool:
@@ -268,14 +321,48 @@ def _place(side: _Side, i: int, fallback: int) -> tuple[int, int]:
     return pos, pos
 
 
-def _join(group: list[Passage], sa: _Side, sb: _Side) -> Passage:
+def _join(group: list[Passage], sa: _Side, sb: _Side, *, parts: bool = False) -> Passage:
     diff: list[DiffOp] = []
     for prev, p in zip([None, *group], group, strict=False):
         if prev is not None:
             diff.extend(_gap_diff(sa, sb, prev.a_end, p.a_start, prev.b_end, p.b_start))
         diff.extend(_ops(p))
     first, last = group[0], group[-1]
-    return _decide(group, diff, (first.a_start, last.a_end, first.b_start, last.b_end), sa, sb)
+    whole = _decide(group, diff, (first.a_start, last.a_end, first.b_start, last.b_end), sa, sb)
+    if not parts:
+        return whole
+    pieces = _tile([part for p in group for part in p.pieces()], sa, sb)
+    if all(part.kind == whole.kind for part in pieces):
+        return whole  # one kind throughout: the passage is its one part
+    return replace(whole, parts=tuple(pieces))
+
+
+def _tile(pieces: list[Part], sa: _Side, sb: _Side) -> list[Part]:
+    """Parts that hold every word of the passage: the words between two parts (a reworded
+    attribution between a copied quotation and the next sentence) go to the neighbour that
+    is not verbatim, or become an edited part of their own."""
+    out: list[Part] = []
+    for part in pieces:
+        prev = out[-1] if out else None
+        if prev is None or not (
+            sa.words(prev.a_end, part.a_start) or sb.words(prev.b_end, part.b_start)
+        ):
+            out.append(part)
+            continue
+        a_gap = sa.word_span(prev.a_end, part.a_start)
+        b_gap = sb.word_span(prev.b_end, part.b_start)
+        if prev.kind != "verbatim":
+            out[-1] = replace(prev, a_end=a_gap[1] or prev.a_end, b_end=b_gap[1] or prev.b_end)
+            out.append(part)
+        elif part.kind != "verbatim":
+            out.append(
+                replace(part, a_start=a_gap[0] or part.a_start, b_start=b_gap[0] or part.b_start)
+            )
+        else:
+            a0, a1 = a_gap if a_gap[1] else (prev.a_end, prev.a_end)
+            b0, b1 = b_gap if b_gap[1] else (prev.b_end, prev.b_end)
+            out.extend([Part(a0, a1, b0, b1, "near", 0.0), part])
+    return out
 
 
 def _decide(
@@ -337,7 +424,15 @@ def _tidy(p: Passage, sa: _Side, sb: _Side) -> Passage:
         if op != "equal" and empty_a != empty_b:
             op = "insert" if empty_a else "delete"
         diff.append(DiffOp(op, *xa, *xb))
-    return Passage(a_start, a_end, b_start, b_end, p.kind, p.score, tuple(diff))
+    parts = []
+    for part in p.parts:
+        xa = max(part.a_start, a_start), min(part.a_end, a_end)
+        xb = max(part.b_start, b_start), min(part.b_end, b_end)
+        if xa[0] < xa[1] or xb[0] < xb[1]:
+            parts.append(Part(*xa, *xb, part.kind, part.score))
+    if len({part.kind for part in parts}) < 2:
+        parts = []
+    return Passage(a_start, a_end, b_start, b_end, p.kind, p.score, tuple(diff), tuple(parts))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

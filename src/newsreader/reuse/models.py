@@ -48,8 +48,10 @@ class DiffOp:
 
 
 @dataclass(frozen=True, slots=True)
-class Passage:
-    """A stretch of a shared with a stretch of b."""
+class Part:
+    """One statement of a passage with its own kind: a passage that joins a sentence copied word
+    for word to an edited neighbour is "near" on the whole, and its parts still say which
+    sentence was copied and which was edited (for the gutter marks and the colours)."""
 
     a_start: int
     a_end: int
@@ -57,7 +59,6 @@ class Passage:
     b_end: int
     kind: PassageKind
     score: float
-    diff: tuple[DiffOp, ...] = ()
 
     def span(self, side: Side) -> tuple[int, int]:
         return (self.a_start, self.a_end) if side == "a" else (self.b_start, self.b_end)
@@ -70,7 +71,71 @@ class Passage:
             "b_end": self.b_end,
             "kind": self.kind,
             "score": round(self.score, 3),
+        }
+
+    def mirrored(self) -> Part:
+        return Part(self.b_start, self.b_end, self.a_start, self.a_end, self.kind, self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of a shared with a stretch of b: one statement a reader steps to with `n`.
+
+    `kind` is decided on the whole (verbatim only when every word is kept); `parts`, when there
+    are two or more, are its sentences of different kinds in order, covering all its words."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: PassageKind
+    score: float
+    diff: tuple[DiffOp, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    def span(self, side: Side) -> tuple[int, int]:
+        return (self.a_start, self.a_end) if side == "a" else (self.b_start, self.b_end)
+
+    def pieces(self) -> tuple[Part, ...]:
+        """The parts, or the passage as its one part."""
+        if self.parts:
+            return self.parts
+        return (Part(self.a_start, self.a_end, self.b_start, self.b_end, self.kind, self.score),)
+
+    def part_at(self, side: Side, start: int, end: int) -> Part:
+        """The part holding most of `start:end` of one side (an empty span: the part it sits
+        in or at the edge of)."""
+        pieces = self.pieces()
+
+        def share(part: Part) -> tuple[int, int]:
+            s, e = part.span(side)
+            return min(e, end) - max(s, start), -abs(s - start)
+
+        return max(pieces, key=share)
+
+    def kind_label(self) -> str:
+        """The kind, and with parts theirs in order as the gutter names them: `near (copied +
+        edited)`."""
+        if not self.parts:
+            return self.kind
+        return f"{self.kind} (" + " + ".join(MARK_BY_KIND[p.kind] for p in self.parts) + ")"
+
+    def op_part(self, d: DiffOp) -> Part:
+        """The part a diff op belongs to (read on the side where it has words)."""
+        if d.a_end > d.a_start or d.b_end == d.b_start:
+            return self.part_at("a", d.a_start, d.a_end)
+        return self.part_at("b", d.b_start, d.b_end)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "a_start": self.a_start,
+            "a_end": self.a_end,
+            "b_start": self.b_start,
+            "b_end": self.b_end,
+            "kind": self.kind,
+            "score": round(self.score, 3),
             "diff": [d.to_json() for d in self.diff],
+            "parts": [part.to_json() for part in self.pieces()],
         }
 
     def mirrored(self) -> Passage:
@@ -82,6 +147,7 @@ class Passage:
             self.kind,
             self.score,
             tuple(d.mirrored() for d in self.diff),
+            tuple(part.mirrored() for part in self.parts),
         )
 
     def changes(self, comparison: Comparison) -> list[tuple[str, str, str]]:
@@ -115,7 +181,20 @@ class Passage:
                 _clip(", ".join(self.shared_words(comparison)), 12) or "—"
             )
         parts = []
-        for op, a_words, b_words in self.changes(comparison):
+        reworded: set[Part] = set()
+        for d in self.diff:
+            if d.op == "equal":
+                continue
+            # a reworded part's ops are loosely aligned words: named once, not listed
+            part = self.op_part(d)
+            if part.kind == "paraphrase":
+                if part not in reworded:
+                    reworded.add(part)
+                    parts.append("a sentence reworded")
+                continue
+            op = d.op
+            a_words = " ".join(comparison.a.text[d.a_start : d.a_end].split())
+            b_words = " ".join(comparison.b.text[d.b_start : d.b_end].split())
             if op == "replace":
                 parts.append(f"{_clip(a_words)} → {_clip(b_words)}")
             elif op == "delete":
@@ -176,9 +255,10 @@ class Comparison:
                 continue
             by_kind: dict[str, int] = {}
             for p in self.passages_in(side, para.start, para.end):
-                s, e = p.span(side)
-                n = min(e, para.end) - max(s, para.start)
-                by_kind[p.kind] = by_kind.get(p.kind, 0) + n
+                for part in p.pieces():
+                    s, e = part.span(side)
+                    n = max(0, min(e, para.end) - max(s, para.start))
+                    by_kind[part.kind] = by_kind.get(part.kind, 0) + n
             size = max(1, para.end - para.start)
             if sum(by_kind.values()) < MARK_MIN_SHARE * size:
                 marks.append("original")

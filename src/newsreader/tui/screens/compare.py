@@ -51,7 +51,10 @@ def describe_passage(comparison: Comparison, index: int) -> str:
     """One plain line about a passage: position, kind, score and the exact words changed."""
     p = comparison.passages[index]
     changed = p.words_changed(comparison)
-    line = f"Passage {index + 1}/{len(comparison.passages)} · {p.kind} · score {p.score:.2f} · "
+    line = (
+        f"Passage {index + 1}/{len(comparison.passages)} · {p.kind_label()} · "
+        f"score {p.score:.2f} · "
+    )
     return clean_for_display(line + changed)
 
 

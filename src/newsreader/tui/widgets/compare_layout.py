@@ -54,7 +54,11 @@ def build_pane_model(
         passage_spans.append(shown)
         if shown is None:
             continue
-        kind_spans.append((shown[0], shown[1], p.kind))
+        # each part in its own colour: a copied sentence inside an edited passage reads copied
+        for part in p.pieces():
+            part_shown = doc.span_to_display(*trim_span(text, *part.span(side)))
+            if part_shown is not None and part_shown[0] < part_shown[1]:
+                kind_spans.append((part_shown[0], part_shown[1], part.kind))
         if p.kind == "verbatim":
             continue
         for op in p.diff:
