@@ -106,6 +106,42 @@ class Library:
         local = [s.locator for s in self.sources() if s.kind in ("folder", "file")]
         return self.add_paths(local, cancel=cancel, progress=progress)
 
+    def update_files(
+        self, paths: Sequence[str | Path], *, cancel: threading.Event | None = None
+    ) -> ingest.IngestReport:
+        """Ingest just these files (saved, changed or deleted inside the library's folder and
+        file sources, as a watcher reports them), each under the source that holds it; paths
+        outside every source are ignored. No folder is walked again."""
+        report = ingest.IngestReport()
+        if self.read_only:
+            return report
+        by_source: dict[int, list[str]] = {}
+        sources = [s for s in self.sources() if s.kind in ("folder", "file")]
+        for p in paths:
+            path = str(Path(p).absolute())
+            owner = max(
+                (s for s in sources if path == s.locator or path.startswith(s.locator + "/")),
+                key=lambda s: len(s.locator),
+                default=None,
+            )
+            if owner is not None:
+                by_source.setdefault(owner.id, []).append(path)
+        for source_id, files in by_source.items():
+            with self._write_lock:
+                try:
+                    one = ingest.add_paths(self.conn, files, cancel=cancel, into=source_id)
+                except sqlite3.Error as e:
+                    raise _as_library_error(e, self.path) from None
+            for name in ("added", "updated", "unchanged", "missing", "newly_missing"):
+                setattr(report, name, getattr(report, name) + getattr(one, name))
+            report.skipped += one.skipped
+            report.article_ids += one.article_ids
+            report.changed_ids += one.changed_ids
+            report.gone_ids += one.gone_ids
+            report.source_ids.append(source_id)
+            report.cancelled |= one.cancelled
+        return report
+
     def ensure_seeded(self) -> None:
         """Add the bundled seeds the first time the library is opened (once: a user who removes
         them does not get them back)."""

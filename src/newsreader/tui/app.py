@@ -24,6 +24,7 @@ from newsreader.library.stored import StoredArticle
 from newsreader.tui.commands import ReaderCommands, known_binding_ids
 from newsreader.tui.messages import (
     CorpusLoaded,
+    FilesChanged,
     IndexReady,
     LibraryRefreshed,
     LoadFailed,
@@ -84,6 +85,9 @@ class NewsreaderApp(App[int]):
         self._cancel = threading.Event()
         self._stage = "loading…"
         self._load_requested = False
+        self._watch_stop = threading.Event()
+        """Set on quit: the folder watcher stops within a fraction of a second."""
+        self._watcher: threading.Thread | None = None
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -253,6 +257,108 @@ class NewsreaderApp(App[int]):
         if message.error:
             self.notify(f"Search unavailable: {message.error}", severity="warning", markup=False)
         self.main_screen.index_ready()
+        if isinstance(self.index, LibrarySearch) and not self._watch_stop.is_set():
+            self.start_watching(self.index.library)
+
+    # --- watched folders ----------------------------------------------------------------
+
+    def start_watching(self, library: Any) -> None:
+        """Watch the folders on show in a thread of its own (not a Textual worker: it runs
+        until quit, and waiting for "all workers done" must keep meaning the loading)."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(
+            target=self._watch_folders, args=(library,), name="newsreader-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        self._watch_stop.set()
+        if self._watcher is not None and self._watcher is not threading.current_thread():
+            self._watcher.join(timeout=2)
+
+    def _watch_folders(self, library: Any) -> None:
+        """Each burst of saved, changed or deleted article files is stored (only those files,
+        checked for churn on the way) and its rows merged into the list. Runs until quit."""
+        from newsreader.library.watch import roots_for, watch_changes
+
+        stop = self._watch_stop
+        if self.paths:
+            given = [p.expanduser().resolve() for p in self.paths]
+            folders = [p for p in given if p.is_dir()]
+            files = [p for p in given if p.is_file()]
+        else:
+            sources = library.sources()
+            folders = [s.locator for s in sources if s.kind == "folder"]
+            files = [s.locator for s in sources if s.kind == "file"]
+
+        def tell(message: str) -> None:
+            if not stop.is_set():
+                with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                    self.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+        def stored(paths: list[str]) -> None:
+            try:
+                report = library.update_files(paths, cancel=self._watch_stop)
+                ids = [*report.article_ids, *report.gone_ids]
+                rows = library.articles(ids) if ids else []
+            except Exception as error:  # one bad batch: say so, keep watching
+                tell(f"Could not add changed files: {type(error).__name__}: {error}")
+                return
+            for skipped in report.skipped:
+                tell(f"Skipped {Path(skipped.path).name}: {skipped.reason}")
+            if rows and not stop.is_set():
+                self.post_message(FilesChanged(rows, report))
+
+        watch_changes(roots_for(folders, files), stored, stop=stop, on_error=tell)
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+        self.stop_watching()  # also when the app ends without `q` (a test, a signal)
+
+    def on_files_changed(self, message: FilesChanged) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
+        self.merge_rows(message.articles)
+
+    def merge_rows(self, rows: Sequence[StoredArticle]) -> int:
+        """Put new and changed library rows into the list (unchanged ones keep their objects,
+        so the cursor and the open article stay); returns how many rows are new."""
+        position = {
+            a.article_id: i
+            for i, a in enumerate(self.corpus.articles)
+            if isinstance(a, StoredArticle)
+        }
+        articles = self.corpus.articles
+        fresh: list[StoredArticle] = []
+        added = 0
+        for a in rows:
+            i = position.get(a.article_id)
+            if i is None:
+                position[a.article_id] = len(articles)
+                articles.append(a)
+                added += 1
+            else:
+                old = articles[i]
+                if (old.content_hash, getattr(old, "missing", False)) == (
+                    a.content_hash,
+                    a.missing,
+                ):
+                    continue
+                articles[i] = a
+            fresh.append(a)
+        if not fresh:
+            return 0
+        self.reading.remember(fresh)
+        self.stories = self.story_facts = None
+        if isinstance(self.index, LibrarySearch):
+            self.index.by_id.update((a.article_id, a) for a in fresh)
+            if self.index.ids is not None:
+                known = set(self.index.ids)
+                self.index.ids.extend(a.article_id for a in fresh if a.article_id not in known)
+        self.main_screen.refill_list()
+        self.update_sub_title()
+        return added
 
     def on_load_failed(self, message: LoadFailed) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
@@ -303,6 +409,7 @@ class NewsreaderApp(App[int]):
 
     async def action_quit(self) -> None:
         self._cancel.set()  # let the load worker stop at its next batch
+        self.stop_watching()
         # Losing the position must never stop the reader from quitting.
         with contextlib.suppress(Exception):
             self.main_screen.save_position(now=True)

@@ -53,3 +53,13 @@ class LibraryRefreshed(Message):
         self.corpus = corpus
         self.error = error
         self.report = report  # library.ingest.IngestReport
+
+
+class FilesChanged(Message):
+    """The watcher saw article files saved, changed or deleted in the library's folders; the
+    rows it stored (new, updated, marked missing) are `articles`."""
+
+    def __init__(self, articles: list[Any], report: Any) -> None:
+        super().__init__()
+        self.articles = articles  # library.StoredArticle rows
+        self.report = report  # library.ingest.IngestReport
