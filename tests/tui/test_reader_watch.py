@@ -89,3 +89,41 @@ async def test_a_watched_folder_that_disappears_does_not_crash_the_reader(tmp_pa
         assert app._watcher is not None and app._watcher.is_alive()
         await pilot.press("q")
     assert app._watcher is not None and not app._watcher.is_alive()
+
+
+@sync
+async def test_an_arrival_that_copies_a_release_shows_a_churn_badge(tmp_path: Path) -> None:
+    from churn_texts import COVERAGE, RELEASE, UNRELATED
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "release.txt").write_text(RELEASE, encoding="utf-8")
+    (folder / "library.txt").write_text(UNRELATED, encoding="utf-8")
+    app = make_app([folder])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_for(pilot, lambda: app._watcher is not None, "the watcher started")
+        await asyncio.sleep(0.3)
+        (folder / "coverage.txt").write_text(COVERAGE, encoding="utf-8")
+        await wait_for(pilot, lambda: len(app.main_screen.article_list.rows) == 3, "the new row")
+        article_list = app.main_screen.article_list
+        lines = {a.display_title: article_list.detail_text(a, 140).plain for a in article_list.rows}
+        badge = lines["Tide turns for Northport as power plant opens"]
+        assert "% from PR Newswire: Harbour Lights" in badge.split("·")[0]
+        assert "% from" not in lines["Library extends weekend opening hours"]
+        assert not any("% from" in line for t, line in lines.items() if "Harbour" in t)
+
+
+@sync
+async def test_badges_show_at_start_for_what_the_library_matched(seeds_dir: Path) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        article_list = app.main_screen.article_list
+        badged = {
+            Path(a.path).name[:3]
+            for a in article_list.rows
+            if "% from PR Newswire: Tencent" in article_list.detail_text(a, 140).plain
+        }
+        # The news reports that retell the PR Newswire release (001); not the release itself.
+        assert badged == {"000", "002", "003"}

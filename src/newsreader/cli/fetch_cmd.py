@@ -13,7 +13,13 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from newsreader.cli.common import CliError, open_library, print_json
+from newsreader.cli.common import (
+    CliError,
+    arrivals_json,
+    churn_lines,
+    open_library,
+    print_json,
+)
 from newsreader.library import LibraryError
 
 if TYPE_CHECKING:
@@ -86,11 +92,14 @@ def run(args: argparse.Namespace) -> int:
                 )
             incoming.record_fetch(library.conn, source.id, result)
             failed += result.error is not None
-            out.append(_result_json(result, report))
+            new = report.changed_ids if report else []
+            out.append({**_result_json(result, report), "articles": arrivals_json(library, new)})
             if show:
                 print("\r", end="", file=sys.stderr)
             if not args.json:
                 _print_result(result, report)
+                for line in churn_lines(library, new):
+                    print(line)
     except KeyboardInterrupt:
         cancel.set()
         raise

@@ -74,9 +74,9 @@ _SCHEMA_1: tuple[str, ...] = (
 
 
 def _migrations() -> tuple[Migration, ...]:
-    from newsreader.library import fts  # the search index's own schema steps
+    from newsreader.library import churn, fts  # their own schema steps, appended in order
 
-    return (_SCHEMA_1, *fts.MIGRATIONS)
+    return (_SCHEMA_1, *fts.MIGRATIONS, *churn.MIGRATIONS)
 
 
 def default_path() -> Path:

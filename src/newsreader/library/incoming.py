@@ -25,6 +25,7 @@ from pathlib import Path
 
 from newsreader.corpus.dates import normalise_date
 from newsreader.corpus.models import Article
+from newsreader.library import churn
 from newsreader.library.db import transaction
 from newsreader.library.ingest import BATCH, parser_fingerprint, upsert_source, write_article
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
@@ -94,6 +95,7 @@ def add_documents(
     pending: list[tuple[IncomingDocument, Article]] = []
 
     def flush() -> None:
+        arrived: list[tuple[int, Article]] = []
         with transaction(conn):
             for doc, article in pending:
                 row = conn.execute(
@@ -125,6 +127,7 @@ def add_documents(
                         )
                     report.article_ids.append(aid)
                     report.changed_ids.append(aid)
+                    arrived.append((aid, article))
                     if row is None:
                         report.added += 1
                     else:
@@ -132,6 +135,7 @@ def add_documents(
                 if doc.read:
                     report.read_hashes.append(article.content_hash)
         pending.clear()
+        churn.check_new(conn, arrived, cancel=cancel)
 
     done = 0
     for doc in docs:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.corpus.models import Article, Skipped
-from newsreader.library import fts
+from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 from newsreader.library.pack import pack_paragraphs
 
@@ -256,6 +256,7 @@ def add_paths(
     pending: list[tuple[Path, Article | str]] = []
 
     def flush() -> None:
+        start = len(parsed)
         with transaction(conn):
             for path, result in pending:
                 loc = str(path)
@@ -292,6 +293,7 @@ def add_paths(
                 report.changed_ids.append(aid)
                 parsed.append((aid, result))
         pending.clear()
+        churn.check_new(conn, parsed[start:], cancel=cancel)  # after the commit: rows are safe
 
     for i, result, _encoded in parse_many(todo, cancel):
         pending.append((todo[i], result))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsreader import paths as app_paths
 from newsreader.corpus.models import Corpus
-from newsreader.library import db, fts, ingest
+from newsreader.library import churn, db, fts, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.search.hit import Hit
 from newsreader.store.state import classify_error
@@ -250,6 +250,15 @@ class Library:
             raise KeyError(f"no article {ref!r} in the library")
         names = ", ".join(f"{a.article_id} ({Path(a.locator).name})" for a in matches[:5])
         raise KeyError(f"{ref!r} names {len(matches)} articles: {names}; give an id or path")
+
+    def churn(self, ids: Sequence[int] | None = None) -> dict[int, churn.ChurnMatch]:
+        """Which press release each article reused most, by article id (checked on arrival;
+        only articles with a match of at least `churn.MIN_PCT` percent are present)."""
+        with self.reader.lock:
+            try:
+                return churn.matches(self.reader.conn, ids)
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
 
     def search(
         self,

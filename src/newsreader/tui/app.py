@@ -88,6 +88,8 @@ class NewsreaderApp(App[int]):
         self._watch_stop = threading.Event()
         """Set on quit: the folder watcher stops within a fraction of a second."""
         self._watcher: threading.Thread | None = None
+        self.churn: dict[int, Any] = {}
+        """Churn matches (library.churn.ChurnMatch) by article id: the list's badges."""
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -162,7 +164,11 @@ class NewsreaderApp(App[int]):
             return
         if self._cancel.is_set():
             return
-        self.post_message(IndexReady(index))
+        churn = None
+        if isinstance(index, LibrarySearch):
+            with contextlib.suppress(Exception):  # badges are extra: never fail the load
+                churn = index.library.churn(index.ids)
+        self.post_message(IndexReady(index, churn=churn))
         if not self.paths and index is not None:
             # The library was shown as stored; now look at its folders for new, changed and
             # vanished files, and show the differences when there are any.
@@ -173,7 +179,8 @@ class NewsreaderApp(App[int]):
                 return
             if report.changes_view and not self._cancel.is_set():
                 fresh = index.library.corpus(name=self.corpus.name)
-                self.post_message(LibraryRefreshed(fresh, None, report))
+                churn = index.library.churn()
+                self.post_message(LibraryRefreshed(fresh, None, report, churn))
 
     def _throttled(self, stage: str) -> Callable[[int, int], None]:
         last = 0.0
@@ -230,6 +237,8 @@ class NewsreaderApp(App[int]):
             merged.append(kept if kept is not None and same else a)
         message.corpus.articles = merged
         self.corpus = message.corpus
+        if message.churn is not None:
+            self.churn = message.churn
         self.stories = self.story_facts = None
         self.reading.remember(merged)
         if isinstance(self.index, LibrarySearch):
@@ -248,6 +257,9 @@ class NewsreaderApp(App[int]):
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
         self.index = message.index
+        if message.churn is not None:
+            self.churn = message.churn
+            self.main_screen.article_list.refresh()
         # Loaded once the list's first messages (the highlighted article) have been handled
         # and drawn: what tests and the benchmark wait for is what the user sees.
         self.call_after_refresh(setattr, self, "loaded", True)
@@ -302,13 +314,14 @@ class NewsreaderApp(App[int]):
                 report = library.update_files(paths, cancel=self._watch_stop)
                 ids = [*report.article_ids, *report.gone_ids]
                 rows = library.articles(ids) if ids else []
+                churn = library.churn(ids) if ids else {}
             except Exception as error:  # one bad batch: say so, keep watching
                 tell(f"Could not add changed files: {type(error).__name__}: {error}")
                 return
             for skipped in report.skipped:
                 tell(f"Skipped {Path(skipped.path).name}: {skipped.reason}")
             if rows and not stop.is_set():
-                self.post_message(FilesChanged(rows, report))
+                self.post_message(FilesChanged(rows, report, churn))
 
         watch_changes(roots_for(folders, files), stored, stop=stop, on_error=tell)
 
@@ -319,11 +332,15 @@ class NewsreaderApp(App[int]):
     def on_files_changed(self, message: FilesChanged) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
-        self.merge_rows(message.articles)
+        self.merge_rows(message.articles, message.churn)
 
-    def merge_rows(self, rows: Sequence[StoredArticle]) -> int:
+    def merge_rows(self, rows: Sequence[StoredArticle], churn: dict[int, Any]) -> int:
         """Put new and changed library rows into the list (unchanged ones keep their objects,
-        so the cursor and the open article stay); returns how many rows are new."""
+        so the cursor and the open article stay) with their churn badges (`churn`: the
+        matches of these rows); returns how many rows are new."""
+        for a in rows:
+            self.churn.pop(a.article_id, None)
+        self.churn.update(churn)
         position = {
             a.article_id: i
             for i, a in enumerate(self.corpus.articles)
@@ -348,6 +365,7 @@ class NewsreaderApp(App[int]):
                 articles[i] = a
             fresh.append(a)
         if not fresh:
+            self.main_screen.article_list.refresh()  # badges may still have changed
             return 0
         self.reading.remember(fresh)
         self.stories = self.story_facts = None

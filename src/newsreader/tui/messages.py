@@ -29,12 +29,16 @@ class CorpusLoaded(Message):
 
 
 class IndexReady(Message):
-    """The search index is built (or None when search is unavailable)."""
+    """The search index is built (or None when search is unavailable); `churn`: the library's
+    churn matches by article id (library.churn.ChurnMatch)."""
 
-    def __init__(self, index: Any | None, error: str | None = None) -> None:
+    def __init__(
+        self, index: Any | None, error: str | None = None, churn: dict[int, Any] | None = None
+    ) -> None:
         super().__init__()
         self.index = index
         self.error = error
+        self.churn = churn
 
 
 class LoadFailed(Message):
@@ -48,18 +52,26 @@ class LoadFailed(Message):
 class LibraryRefreshed(Message):
     """The library's folders were looked at again; `corpus` is the new view (None: failed)."""
 
-    def __init__(self, corpus: Corpus | None, error: str | None, report: Any = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus | None,
+        error: str | None,
+        report: Any = None,
+        churn: dict[int, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.error = error
         self.report = report  # library.ingest.IngestReport
+        self.churn = churn  # the view's churn matches by article id
 
 
 class FilesChanged(Message):
     """The watcher saw article files saved, changed or deleted in the library's folders; the
     rows it stored (new, updated, marked missing) are `articles`."""
 
-    def __init__(self, articles: list[Any], report: Any) -> None:
+    def __init__(self, articles: list[Any], report: Any, churn: dict[int, Any]) -> None:
         super().__init__()
         self.articles = articles  # library.StoredArticle rows
         self.report = report  # library.ingest.IngestReport
+        self.churn = churn  # their churn matches by article id (absent: none)

@@ -123,6 +123,7 @@ class MainScreen(ReadingActions, Screen[None]):
         articles = self.article_list
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
         articles.status = self.article_status
+        articles.badge = self.article_badge
         self.refill_list()
         restored = self.restore_position()  # shown, scrolled, when its Highlighted arrives
         # Else shown now, not when the list's Highlighted message arrives: keys pressed

@@ -41,6 +41,11 @@ class ReadingActions:
         reading = self.app.reading
         return reading.is_read(article), reading.is_starred(article)
 
+    def article_badge(self, article: Article) -> str | None:
+        """The churn badge: how much of the article came from which press release."""
+        match = self.app.churn.get(getattr(article, "article_id", -1))
+        return match.label if match is not None else None
+
     def visible_articles(self) -> list[Article]:
         """The corpus through the current filter."""
         articles = self.app.corpus.articles
