@@ -50,12 +50,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsreader.library import incoming
-    from newsreader.sources.feeds import iter_fetch_feeds
-
     library = open_library()
     try:
-        feeds = incoming.feed_sources(library.conn)
+        feeds = library.feeds()
     except LibraryError as e:
         raise CliError(str(e)) from None
     if args.feed:
@@ -65,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"no feed named {', '.join(args.feed)} (see `newsreader feed list`)")
     if not feeds:
         raise CliError("no feeds yet: add one with `newsreader feed add URL`")
-    by_url = {f.spec.url: f for f in feeds}
-    known = incoming.known_locators(library.conn, [f.id for f in feeds])
     show = sys.stderr.isatty() and not args.json
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -77,20 +72,9 @@ def run(args: argparse.Namespace) -> int:
     out: list[dict[str, object]] = []
     failed = 0
     try:
-        for result in iter_fetch_feeds(
-            [f.spec for f in feeds],
-            cancel=cancel,
-            progress=progress,
-            full_text=not args.no_full_text,
-            known=known,
+        for result, report in library.fetch_feeds(
+            feeds, cancel=cancel, progress=progress, full_text=not args.no_full_text
         ):
-            source = by_url[result.url]
-            report = None
-            if result.documents:
-                report = incoming.add_documents(
-                    library.conn, "feed", result.url, source.spec.name, result.documents
-                )
-            incoming.record_fetch(library.conn, source.id, result)
             failed += result.error is not None
             new = report.changed_ids if report else []
             out.append({**_result_json(result, report), "articles": arrivals_json(library, new)})

@@ -10,15 +10,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsreader import paths as app_paths
 from newsreader.corpus.models import Corpus
-from newsreader.library import churn, db, fts, ingest
+from newsreader.library import churn, db, fts, incoming, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.search.hit import Hit
+from newsreader.sources.models import FeedResult
 from newsreader.store.state import classify_error
 
 _SEEDED = "seeded"  # meta key: the bundled seeds were added once; removing them sticks
@@ -141,6 +142,60 @@ class Library:
             report.source_ids.append(source_id)
             report.cancelled |= one.cancelled
         return report
+
+    def feeds(self) -> list[incoming.FeedSource]:
+        with self._write_lock:  # the writer's connection: feed state is written there too
+            return incoming.feed_sources(self.conn)
+
+    def fetch_feeds(
+        self,
+        feeds: Sequence[incoming.FeedSource] | None = None,
+        *,
+        cancel: threading.Event | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+        full_text: bool = True,
+    ) -> Iterator[tuple[FeedResult, incoming.DocumentsReport | None]]:
+        """Fetch `feeds` (default: every feed) and store what each brings as it completes
+        (checked for churn on the way): yields each feed's result and what was stored. The
+        only network use besides `add URL`; per-feed trouble is in the result's `error`."""
+        from newsreader.sources.feeds import iter_fetch_feeds  # httpx, trafilatura: on use
+
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
+        feeds = list(self.feeds() if feeds is None else feeds)
+        by_url = {f.spec.url: f for f in feeds}
+        with self._write_lock:
+            known = incoming.known_locators(self.conn, [f.id for f in feeds])
+        for result in iter_fetch_feeds(
+            [f.spec for f in feeds],
+            cancel=cancel,
+            progress=progress,
+            full_text=full_text,
+            known=known,
+        ):
+            source = by_url[result.url]
+            report = None
+            with self._write_lock:  # the reader's folder watcher writes too
+                try:
+                    if result.documents:
+                        report = incoming.add_documents(
+                            self.conn,
+                            "feed",
+                            result.url,
+                            source.spec.name,
+                            # Not cancelled halfway: the feed's ETag is recorded next,
+                            # and entries left out would never be fetched again.
+                            result.documents,
+                        )
+                    recorded = result
+                    if cancel is not None and cancel.is_set():
+                        # Some of its pages may not have been read: without the validators
+                        # the next fetch reads the whole feed again instead of a 304.
+                        recorded = replace(result, etag=None, last_modified=None)
+                    incoming.record_fetch(self.conn, source.id, recorded)
+                except sqlite3.Error as e:
+                    raise _as_library_error(e, self.path) from None
+            yield result, report
 
     def ensure_seeded(self) -> None:
         """Add the bundled seeds the first time the library is opened (once: a user who removes

@@ -21,9 +21,11 @@ from textual.screen import Screen
 from newsreader.config import Config, load_config, unknown_binding_ids
 from newsreader.corpus import Article, Corpus
 from newsreader.library.stored import StoredArticle
+from newsreader.text import one_line
 from newsreader.tui.commands import ReaderCommands, known_binding_ids
 from newsreader.tui.messages import (
     CorpusLoaded,
+    FeedsFetched,
     FilesChanged,
     IndexReady,
     LibraryRefreshed,
@@ -88,6 +90,11 @@ class NewsreaderApp(App[int]):
         self._watch_stop = threading.Event()
         """Set on quit: the folder watcher stops within a fraction of a second."""
         self._watcher: threading.Thread | None = None
+        self._fetch_cancel: threading.Event | None = None
+        """Set while a fetch (`R`) runs; setting it stops the fetch."""
+        self._fetch_new = 0
+        self.feed_count = 0
+        """Feeds in the library (read at start): `R` is offered only when there are some."""
         self.churn: dict[int, Any] = {}
         """Churn matches (library.churn.ChurnMatch) by article id: the list's badges."""
 
@@ -164,11 +171,12 @@ class NewsreaderApp(App[int]):
             return
         if self._cancel.is_set():
             return
-        churn = None
+        churn, feeds = None, 0
         if isinstance(index, LibrarySearch):
-            with contextlib.suppress(Exception):  # badges are extra: never fail the load
+            with contextlib.suppress(Exception):  # badges and feeds are extra: never fail
                 churn = index.library.churn(index.ids)
-        self.post_message(IndexReady(index, churn=churn))
+                feeds = len(index.library.feeds())
+        self.post_message(IndexReady(index, churn=churn, feeds=feeds))
         if not self.paths and index is not None:
             # The library was shown as stored; now look at its folders for new, changed and
             # vanished files, and show the differences when there are any.
@@ -197,7 +205,12 @@ class NewsreaderApp(App[int]):
     def on_load_progress(self, message: LoadProgress) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
-        self.main_screen.show_progress(message.stage, message.done, message.total)
+        stage = message.stage
+        if stage.startswith("fetch:"):
+            if self._fetch_cancel is None or self._fetch_cancel.is_set():
+                return  # a late report of a fetch that ended or is stopping
+            stage = f"Fetching {stage[6:]} ({self._fetch_new} new; R stops)"
+        self.main_screen.show_progress(stage, message.done, message.total)
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
@@ -260,6 +273,8 @@ class NewsreaderApp(App[int]):
         if message.churn is not None:
             self.churn = message.churn
             self.main_screen.article_list.refresh()
+        self.feed_count = message.feeds
+        self.main_screen.refresh_bindings()  # the fetch key shows once there are feeds
         # Loaded once the list's first messages (the highlighted article) have been handled
         # and drawn: what tests and the benchmark wait for is what the user sees.
         self.call_after_refresh(setattr, self, "loaded", True)
@@ -325,7 +340,92 @@ class NewsreaderApp(App[int]):
 
         watch_changes(roots_for(folders, files), stored, stop=stop, on_error=tell)
 
+    # --- fetching feeds (R) --------------------------------------------------------------
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetch_cancel is not None
+
+    def fetch_feeds(self) -> None:
+        """Fetch every feed in a worker, new rows merged as each feed completes; while one
+        runs, this cancels it. Never at start: the reader opens offline."""
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
+            self.main_screen.show_progress("Stopping the fetch…", 0, 0)
+            return
+        if not isinstance(self.index, LibrarySearch):
+            self.notify("The library is still loading; try again in a moment.", timeout=3)
+            return
+        self._fetch_cancel = threading.Event()
+        self._fetch_new = 0
+        self.main_screen.show_progress("Fetching feeds", 0, 0)
+        self._fetch_worker(self.index.library, self._fetch_cancel)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_worker(self, library: Any, cancel: threading.Event) -> None:
+        last = 0.0
+
+        def progress(stage: str, done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL or done >= total:  # 2,500 pages: not 2,500 repaints
+                last = now
+                self.post_message(LoadProgress(f"fetch:{stage}", done, total))
+
+        try:
+            if not library.feeds():
+                note = "No feeds yet: add one with `newsreader feed add URL`."
+                self.post_message(FeedsFetched(None, [], {}, done=True, note=note))
+                return
+            for result, report in library.fetch_feeds(cancel=cancel, progress=progress):
+                ids = report.changed_ids if report is not None else []
+                rows = library.articles(ids) if ids else []
+                self.post_message(FeedsFetched(result, rows, library.churn(ids) if ids else {}))
+        except Exception as error:  # whatever a fetch hits, the reader stays up and says why
+            self.post_message(
+                FeedsFetched(None, [], {}, done=True, error=f"{type(error).__name__}: {error}")
+            )
+            return
+        self.post_message(FeedsFetched(None, [], {}, done=True))
+
+    def on_feeds_fetched(self, message: FeedsFetched) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
+        result = message.result
+        if result is not None and result.error is not None:
+            # One line per failing feed, naming it; the others go on.
+            self.notify(
+                f"{one_line(result.label, 60)}: {one_line(result.error, 160)}",
+                title="Feed failed",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        if message.articles:
+            if self.paths:  # a folder view: the feed's articles are in the library, not here
+                self._fetch_new += len(message.articles)
+            else:
+                self._fetch_new += self.merge_rows(message.articles, message.churn)
+        if message.done:
+            cancelled = self._fetch_cancel is not None and self._fetch_cancel.is_set()
+            self._fetch_cancel = None
+            self.main_screen.hide_progress()
+            if message.error is not None:
+                self.notify(f"Fetch failed: {message.error}", severity="error", markup=False)
+                return
+            if message.note is not None:
+                self.notify(message.note, severity="warning", markup=False)
+                return
+            where = " (in the library, not in this view)" if self.paths else ""
+            self.notify(
+                f"Fetch {'cancelled' if cancelled else 'done'}: "
+                f"{self._fetch_new} new articles{where}.",
+                markup=False,
+            )
+
     def on_unmount(self) -> None:
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
         self._cancel.set()
         self.stop_watching()  # also when the app ends without `q` (a test, a signal)
 
@@ -427,6 +527,8 @@ class NewsreaderApp(App[int]):
 
     async def action_quit(self) -> None:
         self._cancel.set()  # let the load worker stop at its next batch
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
         self.stop_watching()
         # Losing the position must never stop the reader from quitting.
         with contextlib.suppress(Exception):

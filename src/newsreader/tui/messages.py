@@ -33,12 +33,17 @@ class IndexReady(Message):
     churn matches by article id (library.churn.ChurnMatch)."""
 
     def __init__(
-        self, index: Any | None, error: str | None = None, churn: dict[int, Any] | None = None
+        self,
+        index: Any | None,
+        error: str | None = None,
+        churn: dict[int, Any] | None = None,
+        feeds: int = 0,
     ) -> None:
         super().__init__()
         self.index = index
         self.error = error
         self.churn = churn
+        self.feeds = feeds  # how many feeds the library follows (the fetch key shows if any)
 
 
 class LoadFailed(Message):
@@ -64,6 +69,29 @@ class LibraryRefreshed(Message):
         self.error = error
         self.report = report  # library.ingest.IngestReport
         self.churn = churn  # the view's churn matches by article id
+
+
+class FeedsFetched(Message):
+    """One feed of a fetch (`R`) is done: its result, and the rows it stored with their churn
+    matches (`done` is True with the last one, or when the fetch ended early)."""
+
+    def __init__(
+        self,
+        result: Any,
+        articles: list[Any],
+        churn: dict[int, Any],
+        *,
+        done: bool = False,
+        error: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.result = result  # sources.models.FeedResult, or None for the closing message
+        self.articles = articles
+        self.churn = churn
+        self.done = done
+        self.error = error  # the fetch as a whole failed (library trouble, a bug)
+        self.note = note  # nothing to fetch, and what to do about it
 
 
 class FilesChanged(Message):
