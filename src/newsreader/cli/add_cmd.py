@@ -10,7 +10,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsreader.cli.common import CliError, open_library, print_json
+from newsreader.cli.common import (
+    CliError,
+    arrivals_json,
+    churn_lines,
+    open_library,
+    print_json,
+)
 from newsreader.library import LibraryError
 
 EXIT_FAILED = 2
@@ -50,11 +56,14 @@ def run(args: argparse.Namespace) -> int:
     if files:
         args.paths = files
         status = max(status, _run_paths(args))
+    lines = [r.pop("churn_lines", []) for r in results]
     if args.json:
         print_json({"added": results})
     else:
-        for r in results:
+        for r, churned in zip(results, lines, strict=True):
             print(r["line"])
+            for line in churned if isinstance(churned, list) else []:
+                print(line)
     return status
 
 
@@ -84,13 +93,15 @@ def _run_paths(args: argparse.Namespace) -> int:
     for skipped in report.skipped:
         print(f"newsreader: {skipped}", file=sys.stderr)
     if args.json:
-        print_json(report.to_json())
+        print_json({**report.to_json(), "articles": arrivals_json(library, report.changed_ids)})
     else:
         print(
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.missing} missing, {len(report.skipped)} skipped "
             f"({library.count()} articles in the library)"
         )
+        for line in churn_lines(library, report.changed_ids):
+            print(line)
     return 0 if report.article_ids or not report.skipped else 2
 
 

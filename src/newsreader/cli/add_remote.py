@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from newsreader.cli.common import CliError
+from newsreader.cli.common import CliError, arrivals_json, churn_lines
 from newsreader.library import Library, LibraryError
 
 
@@ -35,6 +35,8 @@ def add_url(library: Library, url: str) -> dict[str, object]:
         "ok": True,
         "state": state,
         "article_ids": report.article_ids,
+        "articles": arrivals_json(library, report.changed_ids),
+        "churn_lines": churn_lines(library, report.changed_ids),
         "title": doc.title,
         "outlet": doc.outlet,
         "date": doc.date,
@@ -82,6 +84,8 @@ def add_dataset(library: Library, path: Path, *, quiet: bool = False) -> dict[st
         "path": str(path),
         "ok": bool(report.article_ids) or not bad,
         **report.to_json(),
+        "articles": arrivals_json(library, report.changed_ids),
+        "churn_lines": churn_lines(library, report.changed_ids),
         "bad_rows": len(bad),
         "line": line,
     }

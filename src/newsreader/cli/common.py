@@ -128,3 +128,30 @@ def print_json(data: object) -> None:
 def fail(message: str) -> int:
     print(f"newsreader: error: {message}", file=sys.stderr)
     return EXIT_USAGE
+
+
+def arrivals_json(library: Library, ids: Sequence[int]) -> list[dict[str, object]]:
+    """The articles just stored, each with its churn: the press release it reused most (what
+    the library found on arrival), or null."""
+    found = library.churn(ids)
+    return [
+        {
+            "id": a.article_id,
+            "title": a.title,
+            "locator": a.locator,
+            "churn": found[a.article_id].to_json() if a.article_id in found else None,
+        }
+        for a in library.articles(ids)
+    ]
+
+
+def churn_lines(library: Library, ids: Sequence[int]) -> list[str]:
+    """One line per just-stored article that reused a press release (titles cleaned: they are
+    untrusted text going to a terminal)."""
+    from newsreader.text import one_line
+
+    found = library.churn(ids)
+    return [
+        f"  churn: {one_line(a.display_title, 60)} — {one_line(found[a.article_id].label, 80)}"
+        for a in library.articles(list(found))
+    ]

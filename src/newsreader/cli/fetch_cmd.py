@@ -13,7 +13,13 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from newsreader.cli.common import CliError, open_library, print_json
+from newsreader.cli.common import (
+    CliError,
+    arrivals_json,
+    churn_lines,
+    open_library,
+    print_json,
+)
 from newsreader.library import LibraryError
 
 if TYPE_CHECKING:
@@ -44,12 +50,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsreader.library import incoming
-    from newsreader.sources.feeds import iter_fetch_feeds
-
     library = open_library()
     try:
-        feeds = incoming.feed_sources(library.conn)
+        feeds = library.feeds()
     except LibraryError as e:
         raise CliError(str(e)) from None
     if args.feed:
@@ -59,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"no feed named {', '.join(args.feed)} (see `newsreader feed list`)")
     if not feeds:
         raise CliError("no feeds yet: add one with `newsreader feed add URL`")
-    by_url = {f.spec.url: f for f in feeds}
-    known = incoming.known_locators(library.conn, [f.id for f in feeds])
     show = sys.stderr.isatty() and not args.json
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -71,26 +72,18 @@ def run(args: argparse.Namespace) -> int:
     out: list[dict[str, object]] = []
     failed = 0
     try:
-        for result in iter_fetch_feeds(
-            [f.spec for f in feeds],
-            cancel=cancel,
-            progress=progress,
-            full_text=not args.no_full_text,
-            known=known,
+        for result, report in library.fetch_feeds(
+            feeds, cancel=cancel, progress=progress, full_text=not args.no_full_text
         ):
-            source = by_url[result.url]
-            report = None
-            if result.documents:
-                report = incoming.add_documents(
-                    library.conn, "feed", result.url, source.spec.name, result.documents
-                )
-            incoming.record_fetch(library.conn, source.id, result)
             failed += result.error is not None
-            out.append(_result_json(result, report))
+            new = report.changed_ids if report else []
+            out.append({**_result_json(result, report), "articles": arrivals_json(library, new)})
             if show:
                 print("\r", end="", file=sys.stderr)
             if not args.json:
                 _print_result(result, report)
+                for line in churn_lines(library, new):
+                    print(line)
     except KeyboardInterrupt:
         cancel.set()
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -11,10 +12,13 @@ from rich.text import Text
 from newsreader.cli.common import (
     add_json_argument,
     add_paths_argument,
-    load_paths,
+    load_view,
     print_json,
 )
 from newsreader.text import clean_for_display
+
+if TYPE_CHECKING:
+    from newsreader.library.churn import ChurnMatch
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,9 +28,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    corpus = load_paths(args.paths)
+    view = load_view(args.paths)
+    corpus = view.corpus
     if args.json:
-        print_json({"articles": [a.to_json() for a in corpus.articles]})
+        # Each article's churn: the press release it reused most, when one was found on arrival.
+        found = view.library.churn(view.ids)
+        print_json(
+            {"articles": [{**a.to_json(), "churn": _churn_json(found, a)} for a in corpus.articles]}
+        )
         return 0
     console = Console()
     wide = console.width >= 120  # the file column only when there is room for it
@@ -47,3 +56,8 @@ def run(args: argparse.Namespace) -> int:
         table.add_row(title, *(Text(clean_for_display(v or "—")) for v in cells))
     console.print(table)
     return 0
+
+
+def _churn_json(found: dict[int, ChurnMatch], article: object) -> dict[str, object] | None:
+    match = found.get(getattr(article, "article_id", -1))
+    return match.to_json() if match is not None else None

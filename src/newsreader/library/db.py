@@ -83,9 +83,9 @@ _LIST_INDEX: Migration = (
 
 
 def _migrations() -> tuple[Migration, ...]:
-    from newsreader.library import fts  # the search index's own schema steps
+    from newsreader.library import churn, fts  # their own schema steps, appended in order
 
-    return (_SCHEMA_1, *fts.MIGRATIONS, _LIST_INDEX)
+    return (_SCHEMA_1, *fts.MIGRATIONS, _LIST_INDEX, *churn.MIGRATIONS)
 
 
 def default_path() -> Path:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from newsreader.corpus.dates import normalise_date
 from newsreader.corpus.models import Article
-from newsreader.library import fts
+from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 from newsreader.library.ingest import BATCH, parser_fingerprint, upsert_source, write_article
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
@@ -95,6 +95,7 @@ def add_documents(
     pending: list[tuple[IncomingDocument, Article]] = []
 
     def flush() -> None:
+        arrived: list[tuple[int, Article]] = []
         with transaction(conn):
             to_index: list[int] = []
             for doc, article in pending:
@@ -128,6 +129,7 @@ def add_documents(
                         )
                     report.article_ids.append(aid)
                     report.changed_ids.append(aid)
+                    arrived.append((aid, article))
                     if row is None:
                         report.added += 1
                     else:
@@ -136,6 +138,7 @@ def add_documents(
                     report.read_hashes.append(article.content_hash)
             fts.index_articles(conn, to_index)
         pending.clear()
+        churn.check_new(conn, arrived, cancel=cancel)
 
     done = 0
     for doc in docs:

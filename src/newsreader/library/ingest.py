@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.corpus.models import Article, Skipped
-from newsreader.library import fts
+from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 from newsreader.library.pack import pack_paragraphs, unpack_paragraphs
 
@@ -39,6 +39,7 @@ class IngestReport:
     article_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)  # added or updated: derive for these
     source_ids: list[int] = field(default_factory=list)
+    gone_ids: list[int] = field(default_factory=list)  # `into` mode: rows just marked missing
     cancelled: bool = False
 
     @property
@@ -191,8 +192,13 @@ def add_paths(
     *,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
+    into: int | None = None,
 ) -> IngestReport:
-    """Add or refresh the files under `paths` (files or folders); see the module docstring."""
+    """Add or refresh the files under `paths` (files or folders); see the module docstring.
+
+    `into`: the paths are files of that (folder) source, e.g. what a watcher saw change; they
+    are stored under it rather than becoming sources, and only those of them that are gone are
+    marked missing (the rest of the folder is not looked at)."""
     from newsreader.corpus.loader import iter_files, short_lines
     from newsreader.store.parse_pool import parse_many
 
@@ -202,6 +208,10 @@ def add_paths(
     with transaction(conn):
         for target in paths:
             t = Path(target).expanduser()
+            if into is not None:
+                if t.is_file():
+                    files.extend((f, into) for f in iter_files([t], report.skipped))
+                continue
             found = iter_files([t], report.skipped)
             if not t.exists():
                 # A source that vanished as a whole: keep it, its articles are marked below.
@@ -256,6 +266,7 @@ def add_paths(
     pending: list[tuple[Path, Article | str]] = []
 
     def flush() -> None:
+        arrived: list[tuple[int, Article]] = []  # this batch's new or changed articles
         with transaction(conn):
             to_index: list[int] = []
             for path, result in pending:
@@ -293,8 +304,10 @@ def add_paths(
                 report.article_ids.append(aid)
                 report.changed_ids.append(aid)
                 shorts.append((aid, short_lines(result)))
+                arrived.append((aid, result))
             fts.index_articles(conn, to_index)
         pending.clear()
+        churn.check_new(conn, arrived, cancel=cancel)  # after the commit: rows are safe
 
     for i, result, _encoded in parse_many(todo, cancel):
         pending.append((todo[i], result))
@@ -310,7 +323,12 @@ def add_paths(
     if progress is not None:
         progress(done, total)
 
-    if not report.cancelled:
+    if not report.cancelled and into is not None:
+        gone = [str(Path(p).expanduser().absolute()) for p in paths]
+        report.gone_ids = _mark_gone(conn, into, set(gone) - set(seen))
+        report.missing = report.newly_missing = len(report.gone_ids)
+        _flag_repeated(conn, shorts)
+    elif not report.cancelled:
         report.missing, report.newly_missing = _mark_missing(conn, report.source_ids, set(seen))
         _flag_repeated(conn, shorts)
     return report
@@ -331,6 +349,22 @@ def _mark_missing(
         with transaction(conn):
             conn.executemany("UPDATE article SET missing = 1 WHERE id = ?", [(i,) for i in gone])
     return sum(1 for r in rows if r["locator"] not in present), len(gone)
+
+
+def _mark_gone(conn: sqlite3.Connection, source_id: int, locators: set[str]) -> list[int]:
+    """Mark these files of a source missing (they are gone); returns the rows newly marked."""
+    gone = [
+        int(r[0])
+        for loc in sorted(locators)
+        for r in conn.execute(
+            "SELECT id FROM article WHERE source_id = ? AND locator = ? AND missing = 0",
+            (source_id, loc),
+        )
+    ]
+    if gone:
+        with transaction(conn):
+            conn.executemany("UPDATE article SET missing = 1 WHERE id = ?", [(i,) for i in gone])
+    return gone
 
 
 def _flag_repeated(conn: sqlite3.Connection, shorts: list[tuple[int, list[str]]]) -> None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsreader import paths as app_paths
 from newsreader.corpus.models import Corpus
-from newsreader.library import db, fts, ingest
+from newsreader.library import churn, db, fts, incoming, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.search.hit import Hit
+from newsreader.sources.models import FeedResult
 from newsreader.store.state import classify_error
 
 _SEEDED = "seeded"  # meta key: the bundled seeds were added once; removing them sticks
@@ -105,6 +106,96 @@ class Library:
         """Look again at every folder and file source: new, changed and vanished files."""
         local = [s.locator for s in self.sources() if s.kind in ("folder", "file")]
         return self.add_paths(local, cancel=cancel, progress=progress)
+
+    def update_files(
+        self, paths: Sequence[str | Path], *, cancel: threading.Event | None = None
+    ) -> ingest.IngestReport:
+        """Ingest just these files (saved, changed or deleted inside the library's folder and
+        file sources, as a watcher reports them), each under the source that holds it; paths
+        outside every source are ignored. No folder is walked again."""
+        report = ingest.IngestReport()
+        if self.read_only:
+            return report
+        by_source: dict[int, list[str]] = {}
+        sources = [s for s in self.sources() if s.kind in ("folder", "file")]
+        for p in paths:
+            path = str(Path(p).absolute())
+            owner = max(
+                (s for s in sources if path == s.locator or path.startswith(s.locator + "/")),
+                key=lambda s: len(s.locator),
+                default=None,
+            )
+            if owner is not None:
+                by_source.setdefault(owner.id, []).append(path)
+        for source_id, files in by_source.items():
+            with self._write_lock:
+                try:
+                    one = ingest.add_paths(self.conn, files, cancel=cancel, into=source_id)
+                except sqlite3.Error as e:
+                    raise _as_library_error(e, self.path) from None
+            for name in ("added", "updated", "unchanged", "missing", "newly_missing"):
+                setattr(report, name, getattr(report, name) + getattr(one, name))
+            report.skipped += one.skipped
+            report.article_ids += one.article_ids
+            report.changed_ids += one.changed_ids
+            report.gone_ids += one.gone_ids
+            report.source_ids.append(source_id)
+            report.cancelled |= one.cancelled
+        return report
+
+    def feeds(self) -> list[incoming.FeedSource]:
+        with self._write_lock:  # the writer's connection: feed state is written there too
+            return incoming.feed_sources(self.conn)
+
+    def fetch_feeds(
+        self,
+        feeds: Sequence[incoming.FeedSource] | None = None,
+        *,
+        cancel: threading.Event | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+        full_text: bool = True,
+    ) -> Iterator[tuple[FeedResult, incoming.DocumentsReport | None]]:
+        """Fetch `feeds` (default: every feed) and store what each brings as it completes
+        (checked for churn on the way): yields each feed's result and what was stored. The
+        only network use besides `add URL`; per-feed trouble is in the result's `error`."""
+        from newsreader.sources.feeds import iter_fetch_feeds  # httpx, trafilatura: on use
+
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
+        feeds = list(self.feeds() if feeds is None else feeds)
+        by_url = {f.spec.url: f for f in feeds}
+        with self._write_lock:
+            known = incoming.known_locators(self.conn, [f.id for f in feeds])
+        for result in iter_fetch_feeds(
+            [f.spec for f in feeds],
+            cancel=cancel,
+            progress=progress,
+            full_text=full_text,
+            known=known,
+        ):
+            source = by_url[result.url]
+            report = None
+            with self._write_lock:  # the reader's folder watcher writes too
+                try:
+                    if result.documents:
+                        report = incoming.add_documents(
+                            self.conn,
+                            "feed",
+                            result.url,
+                            source.spec.name,
+                            # Not cancelled halfway: the feed's ETag is recorded next,
+                            # and entries left out would never be fetched again.
+                            result.documents,
+                        )
+                    recorded = result
+                    if cancel is not None and cancel.is_set():
+                        # Some of its pages may not have been read: without the validators
+                        # the next fetch reads the whole feed again instead of a 304.
+                        recorded = replace(result, etag=None, last_modified=None)
+                    incoming.record_fetch(self.conn, source.id, recorded)
+                except sqlite3.Error as e:
+                    raise _as_library_error(e, self.path) from None
+            yield result, report
 
     def ensure_seeded(self) -> None:
         """Add the bundled seeds the first time the library is opened (once: a user who removes
@@ -214,6 +305,15 @@ class Library:
             raise KeyError(f"no article {ref!r} in the library")
         names = ", ".join(f"{a.article_id} ({Path(a.locator).name})" for a in matches[:5])
         raise KeyError(f"{ref!r} names {len(matches)} articles: {names}; give an id or path")
+
+    def churn(self, ids: Sequence[int] | None = None) -> dict[int, churn.ChurnMatch]:
+        """Which press release each article reused most, by article id (checked on arrival;
+        only articles with a match of at least `churn.MIN_PCT` percent are present)."""
+        with self.reader.lock:
+            try:
+                return churn.matches(self.reader.conn, ids)
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
 
     def search(
         self,

@@ -21,9 +21,12 @@ from textual.screen import Screen
 from newsreader.config import Config, load_config, unknown_binding_ids
 from newsreader.corpus import Article, Corpus
 from newsreader.library.stored import StoredArticle
+from newsreader.text import one_line
 from newsreader.tui.commands import ReaderCommands, known_binding_ids
 from newsreader.tui.messages import (
     CorpusLoaded,
+    FeedsFetched,
+    FilesChanged,
     IndexReady,
     LibraryRefreshed,
     LoadFailed,
@@ -86,6 +89,16 @@ class NewsreaderApp(App[int]):
         self._cancel = threading.Event()
         self._stage = "loading…"
         self._load_requested = False
+        self._watch_stop = threading.Event()
+        """Set on quit: the folder watcher stops within a fraction of a second."""
+        self._watcher: threading.Thread | None = None
+        self._fetch_cancel: threading.Event | None = None
+        """Set while a fetch (`R`) runs; setting it stops the fetch."""
+        self._fetch_new = 0
+        self.feed_count = 0
+        """Feeds in the library (read at start): `R` is offered only when there are some."""
+        self.churn: dict[int, Any] = {}
+        """Churn matches (library.churn.ChurnMatch) by article id: the list's badges."""
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen()
@@ -165,7 +178,12 @@ class NewsreaderApp(App[int]):
             return
         if self._cancel.is_set():
             return
-        self.post_message(IndexReady(index))
+        churn, feeds = None, 0
+        if isinstance(index, LibrarySearch):
+            with contextlib.suppress(Exception):  # badges and feeds are extra: never fail
+                churn = index.library.churn(index.ids)
+                feeds = len(index.library.feeds())
+        self.post_message(IndexReady(index, churn=churn, feeds=feeds))
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_library(self) -> None:
@@ -183,7 +201,8 @@ class NewsreaderApp(App[int]):
             return
         if report.changes_view and not self._cancel.is_set():
             fresh = index.library.corpus(name=self.corpus.name)
-            self.post_message(LibraryRefreshed(fresh, None, report))
+            churn = index.library.churn()
+            self.post_message(LibraryRefreshed(fresh, None, report, churn))
 
     def _throttled(self, stage: str) -> Callable[[int, int], None]:
         last = 0.0
@@ -200,7 +219,12 @@ class NewsreaderApp(App[int]):
     def on_load_progress(self, message: LoadProgress) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
-        self.main_screen.show_progress(message.stage, message.done, message.total)
+        stage = message.stage
+        if stage.startswith("fetch:"):
+            if self._fetch_cancel is None or self._fetch_cancel.is_set():
+                return  # a late report of a fetch that ended or is stopping
+            stage = f"Fetching {stage[6:]} ({self._fetch_new} new; R stops)"
+        self.main_screen.show_progress(stage, message.done, message.total)
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
@@ -243,6 +267,8 @@ class NewsreaderApp(App[int]):
             merged.append(kept if kept is not None and same else a)
         message.corpus.articles = merged
         self.corpus = message.corpus
+        if message.churn is not None:
+            self.churn = message.churn
         self.stories = self.story_facts = None
         self.reading.remember(merged)
         if isinstance(self.index, LibrarySearch):
@@ -261,6 +287,11 @@ class NewsreaderApp(App[int]):
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
         self.index = message.index
+        if message.churn is not None:
+            self.churn = message.churn
+            self.main_screen.article_list.refresh()
+        self.feed_count = message.feeds
+        self.main_screen.refresh_bindings()  # the fetch key shows once there are feeds
         # Loaded once the list's first messages (the highlighted article) have been handled
         # and drawn: what tests and the benchmark wait for is what the user sees.
         self.call_after_refresh(self._shown)
@@ -270,6 +301,199 @@ class NewsreaderApp(App[int]):
         if message.error:
             self.notify(f"Search unavailable: {message.error}", severity="warning", markup=False)
         self.main_screen.index_ready()
+        if isinstance(self.index, LibrarySearch) and not self._watch_stop.is_set():
+            self.start_watching(self.index.library)
+
+    # --- watched folders ----------------------------------------------------------------
+
+    def start_watching(self, library: Any) -> None:
+        """Watch the folders on show in a thread of its own (not a Textual worker: it runs
+        until quit, and waiting for "all workers done" must keep meaning the loading)."""
+        if self._watcher is not None:
+            return
+        self._watcher = threading.Thread(
+            target=self._watch_folders, args=(library,), name="newsreader-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def stop_watching(self) -> None:
+        self._watch_stop.set()
+        if self._watcher is not None and self._watcher is not threading.current_thread():
+            self._watcher.join(timeout=2)
+
+    def _watch_folders(self, library: Any) -> None:
+        """Each burst of saved, changed or deleted article files is stored (only those files,
+        checked for churn on the way) and its rows merged into the list. Runs until quit."""
+        from newsreader.library.watch import roots_for, watch_changes
+
+        stop = self._watch_stop
+        if self.paths:
+            given = [p.expanduser().resolve() for p in self.paths]
+            folders = [p for p in given if p.is_dir()]
+            files = [p for p in given if p.is_file()]
+        else:
+            sources = library.sources()
+            folders = [s.locator for s in sources if s.kind == "folder"]
+            files = [s.locator for s in sources if s.kind == "file"]
+
+        def tell(message: str) -> None:
+            if not stop.is_set():
+                with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                    self.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+        def stored(paths: list[str]) -> None:
+            try:
+                report = library.update_files(paths, cancel=self._watch_stop)
+                ids = [*report.article_ids, *report.gone_ids]
+                rows = library.articles(ids) if ids else []
+                churn = library.churn(ids) if ids else {}
+            except Exception as error:  # one bad batch: say so, keep watching
+                tell(f"Could not add changed files: {type(error).__name__}: {error}")
+                return
+            for skipped in report.skipped:
+                tell(f"Skipped {Path(skipped.path).name}: {skipped.reason}")
+            if rows and not stop.is_set():
+                self.post_message(FilesChanged(rows, report, churn))
+
+        watch_changes(roots_for(folders, files), stored, stop=stop, on_error=tell)
+
+    # --- fetching feeds (R) --------------------------------------------------------------
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetch_cancel is not None
+
+    def fetch_feeds(self) -> None:
+        """Fetch every feed in a worker, new rows merged as each feed completes; while one
+        runs, this cancels it. Never at start: the reader opens offline."""
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
+            self.main_screen.show_progress("Stopping the fetch…", 0, 0)
+            return
+        if not isinstance(self.index, LibrarySearch):
+            self.notify("The library is still loading; try again in a moment.", timeout=3)
+            return
+        self._fetch_cancel = threading.Event()
+        self._fetch_new = 0
+        self.main_screen.show_progress("Fetching feeds", 0, 0)
+        self._fetch_worker(self.index.library, self._fetch_cancel)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_worker(self, library: Any, cancel: threading.Event) -> None:
+        last = 0.0
+
+        def progress(stage: str, done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_INTERVAL or done >= total:  # 2,500 pages: not 2,500 repaints
+                last = now
+                self.post_message(LoadProgress(f"fetch:{stage}", done, total))
+
+        try:
+            if not library.feeds():
+                note = "No feeds yet: add one with `newsreader feed add URL`."
+                self.post_message(FeedsFetched(None, [], {}, done=True, note=note))
+                return
+            for result, report in library.fetch_feeds(cancel=cancel, progress=progress):
+                ids = report.changed_ids if report is not None else []
+                rows = library.articles(ids) if ids else []
+                self.post_message(FeedsFetched(result, rows, library.churn(ids) if ids else {}))
+        except Exception as error:  # whatever a fetch hits, the reader stays up and says why
+            self.post_message(
+                FeedsFetched(None, [], {}, done=True, error=f"{type(error).__name__}: {error}")
+            )
+            return
+        self.post_message(FeedsFetched(None, [], {}, done=True))
+
+    def on_feeds_fetched(self, message: FeedsFetched) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
+        result = message.result
+        if result is not None and result.error is not None:
+            # One line per failing feed, naming it; the others go on.
+            self.notify(
+                f"{one_line(result.label, 60)}: {one_line(result.error, 160)}",
+                title="Feed failed",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        if message.articles:
+            if self.paths:  # a folder view: the feed's articles are in the library, not here
+                self._fetch_new += len(message.articles)
+            else:
+                self._fetch_new += self.merge_rows(message.articles, message.churn)
+        if message.done:
+            cancelled = self._fetch_cancel is not None and self._fetch_cancel.is_set()
+            self._fetch_cancel = None
+            self.main_screen.hide_progress()
+            if message.error is not None:
+                self.notify(f"Fetch failed: {message.error}", severity="error", markup=False)
+                return
+            if message.note is not None:
+                self.notify(message.note, severity="warning", markup=False)
+                return
+            where = " (in the library, not in this view)" if self.paths else ""
+            self.notify(
+                f"Fetch {'cancelled' if cancelled else 'done'}: "
+                f"{self._fetch_new} new articles{where}.",
+                markup=False,
+            )
+
+    def on_unmount(self) -> None:
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
+        self._cancel.set()
+        self.stop_watching()  # also when the app ends without `q` (a test, a signal)
+
+    def on_files_changed(self, message: FilesChanged) -> None:
+        if not self.screen_stack:  # the reader is closing: a late worker report
+            return
+        self.merge_rows(message.articles, message.churn)
+
+    def merge_rows(self, rows: Sequence[StoredArticle], churn: dict[int, Any]) -> int:
+        """Put new and changed library rows into the list (unchanged ones keep their objects,
+        so the cursor and the open article stay) with their churn badges (`churn`: the
+        matches of these rows); returns how many rows are new."""
+        for a in rows:
+            self.churn.pop(a.article_id, None)
+        self.churn.update(churn)
+        position = {
+            a.article_id: i
+            for i, a in enumerate(self.corpus.articles)
+            if isinstance(a, StoredArticle)
+        }
+        articles = self.corpus.articles
+        fresh: list[StoredArticle] = []
+        added = 0
+        for a in rows:
+            i = position.get(a.article_id)
+            if i is None:
+                position[a.article_id] = len(articles)
+                articles.append(a)
+                added += 1
+            else:
+                old = articles[i]
+                if (old.content_hash, getattr(old, "missing", False)) == (
+                    a.content_hash,
+                    a.missing,
+                ):
+                    continue
+                articles[i] = a
+            fresh.append(a)
+        if not fresh:
+            self.main_screen.article_list.refresh()  # badges may still have changed
+            return 0
+        self.reading.remember(fresh)
+        self.stories = self.story_facts = None
+        if isinstance(self.index, LibrarySearch):
+            self.index.by_id.update((a.article_id, a) for a in fresh)
+            if self.index.ids is not None:
+                known = set(self.index.ids)
+                self.index.ids.extend(a.article_id for a in fresh if a.article_id not in known)
+        self.main_screen.refill_list()
+        self.update_sub_title()
+        return added
 
     def _shown(self) -> None:
         self.loaded = True
@@ -325,6 +549,9 @@ class NewsreaderApp(App[int]):
 
     async def action_quit(self) -> None:
         self._cancel.set()  # let the load worker stop at its next batch
+        if self._fetch_cancel is not None:
+            self._fetch_cancel.set()
+        self.stop_watching()
         # Losing the position must never stop the reader from quitting.
         with contextlib.suppress(Exception):
             self.main_screen.save_position(now=True)

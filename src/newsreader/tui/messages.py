@@ -35,12 +35,21 @@ class CorpusLoaded(Message):
 
 
 class IndexReady(Message):
-    """The search index is built (or None when search is unavailable)."""
+    """The search index is built (or None when search is unavailable); `churn`: the library's
+    churn matches by article id (library.churn.ChurnMatch)."""
 
-    def __init__(self, index: Any | None, error: str | None = None) -> None:
+    def __init__(
+        self,
+        index: Any | None,
+        error: str | None = None,
+        churn: dict[int, Any] | None = None,
+        feeds: int = 0,
+    ) -> None:
         super().__init__()
         self.index = index
         self.error = error
+        self.churn = churn
+        self.feeds = feeds  # how many feeds the library follows (the fetch key shows if any)
 
 
 class LoadFailed(Message):
@@ -54,8 +63,49 @@ class LoadFailed(Message):
 class LibraryRefreshed(Message):
     """The library's folders were looked at again; `corpus` is the new view (None: failed)."""
 
-    def __init__(self, corpus: Corpus | None, error: str | None, report: Any = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus | None,
+        error: str | None,
+        report: Any = None,
+        churn: dict[int, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.error = error
         self.report = report  # library.ingest.IngestReport
+        self.churn = churn  # the view's churn matches by article id
+
+
+class FeedsFetched(Message):
+    """One feed of a fetch (`R`) is done: its result, and the rows it stored with their churn
+    matches (`done` is True with the last one, or when the fetch ended early)."""
+
+    def __init__(
+        self,
+        result: Any,
+        articles: list[Any],
+        churn: dict[int, Any],
+        *,
+        done: bool = False,
+        error: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.result = result  # sources.models.FeedResult, or None for the closing message
+        self.articles = articles
+        self.churn = churn
+        self.done = done
+        self.error = error  # the fetch as a whole failed (library trouble, a bug)
+        self.note = note  # nothing to fetch, and what to do about it
+
+
+class FilesChanged(Message):
+    """The watcher saw article files saved, changed or deleted in the library's folders; the
+    rows it stored (new, updated, marked missing) are `articles`."""
+
+    def __init__(self, articles: list[Any], report: Any, churn: dict[int, Any]) -> None:
+        super().__init__()
+        self.articles = articles  # library.StoredArticle rows
+        self.report = report  # library.ingest.IngestReport
+        self.churn = churn  # their churn matches by article id (absent: none)

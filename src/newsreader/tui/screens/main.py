@@ -40,6 +40,8 @@ class MainScreen(ReadingActions, Screen[None]):
         Binding("c", "compare", "Compare", id="reader.compare"),
         Binding("m", "mark", "Mark", id="reader.mark"),
         Binding("t", "stories", "Stories", id="reader.stories"),
+        # newsboat's key for "reload all feeds"; again while fetching cancels.
+        Binding("R", "fetch_feeds", "Fetch feeds", id="reader.fetch"),
         Binding("w", "whats_new", "What's new", show=False, id="reader.whats_new"),
         Binding("x", "matrix", "Release matrix", show=False, id="reader.matrix"),
         Binding("s", "toggle_star", "Star", id="reader.toggle_star"),
@@ -123,6 +125,7 @@ class MainScreen(ReadingActions, Screen[None]):
         articles = self.article_list
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
         articles.status = self.article_status
+        articles.badge = self.article_badge
         self.refill_list()
         restored = self.restore_position()  # shown, scrolled, when its Highlighted arrives
         # Else shown now, not when the list's Highlighted message arrives: keys pressed
@@ -302,9 +305,12 @@ class MainScreen(ReadingActions, Screen[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """n/N only while there are hits to step through (and only then in the footer)."""
+        """n/N only while there are hits to step through, R only when the library has feeds
+        (and only then in the footer)."""
         if action in ("next_hit", "previous_hit"):
             return bool(self._spans)
+        if action == "fetch_feeds":  # no feeds: no key taking room in the footer
+            return self.app.feed_count > 0 or self.app.fetching
         return True
 
     def action_next_hit(self) -> None:
@@ -363,6 +369,10 @@ class MainScreen(ReadingActions, Screen[None]):
         if article is None and what != "stories":
             return
         open_provenance(self.app, what, article)
+
+    def action_fetch_feeds(self) -> None:
+        """`R`: fetch every feed now (the only time the reader uses the network); again: stop."""
+        self.app.fetch_feeds()
 
     def action_stories(self) -> None:
         """`t`: the corpus grouped into stories, each with its origin and a timeline."""

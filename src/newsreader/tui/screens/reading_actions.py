@@ -27,8 +27,8 @@ class ReadingActions:
     app: NewsreaderApp
     sort_key: str
     filter_mode: str = "all"
-    # The whole corpus already sorted off the UI thread by the load worker: (sort key, the
-    # corpus list it was made from, the sorted list). Sorting 100k titles took 0.7 s.
+    # The whole corpus already sorted off the UI thread by the load worker, for the first fill:
+    # (sort key, the corpus list it was made from, the sorted list). 100k titles take 0.7 s.
     presorted: tuple[str, list[Article], list[Article]] | None = None
 
     if TYPE_CHECKING:  # the screen's widgets, as the screen's read-only properties give them
@@ -44,6 +44,11 @@ class ReadingActions:
         reading = self.app.reading
         return reading.is_read(article), reading.is_starred(article)
 
+    def article_badge(self, article: Article) -> str | None:
+        """The churn badge: how much of the article came from which press release."""
+        match = self.app.churn.get(getattr(article, "article_id", -1))
+        return match.label if match is not None else None
+
     def visible_articles(self) -> list[Article]:
         """The corpus through the current filter."""
         articles = self.app.corpus.articles
@@ -56,7 +61,9 @@ class ReadingActions:
 
     def refill_list(self) -> None:
         """Re-apply filter and sort, keeping the cursor on the same article when it stays."""
-        order = self.presorted
+        # Used once, by the fill that follows loading: later changes to the corpus (rows
+        # merged in place by the watcher or a fetch) must be sorted anew.
+        order, self.presorted = self.presorted, None
         if (
             order is not None
             and self.filter_mode == "all"

@@ -2,7 +2,8 @@
 
 The title takes up to two lines across the whole width (after the mark, star or unread dot),
 so it reads in full at the widths people use; beneath it, dimmed, outlet · date · byline, and
-"missing" when the file is gone from disk. A
+"missing" when the file is gone from disk; an article that reused a press release starts that
+line with a badge ("72% from PR Newswire: …"). A
 `ScrollView` that renders only the lines on screen, so 100k articles cost a list of references
 and nothing per row until it is shown (widget-per-row lists lag at ~1k items).
 """
@@ -24,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.corpus import Article
-from newsreader.text import clean_for_display
+from newsreader.text import clean_for_display, one_line
 
 SORT_KEYS = ("date", "outlet", "title")
 MARK = "◆"  # the article marked for compare (`m`)
@@ -33,6 +34,7 @@ UNREAD = "•"
 PREFIX_WIDTH = 3  # mark, star/unread, space
 TITLE_LINES = 2
 ROW_HEIGHT = TITLE_LINES + 1  # the title, then the outlet · date · byline line
+BADGE_WIDTH = 48  # the churn badge leaves room for the outlet and date after it
 
 
 def _one_line(value: str | None) -> str:
@@ -84,6 +86,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--read",
         "article-list--byline",
         "article-list--missing",
+        "article-list--churn",
     }
 
     DEFAULT_CSS = """
@@ -115,6 +118,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.marked: Article | None = None
         # (read, starred) of an article, from the app's reading state; None: all unread.
         self.status: Callable[[Article], tuple[bool, bool]] | None = None
+        # The churn badge of an article (raw text; cleaned here), or None.
+        self.badge: Callable[[Article], str | None] | None = None
         self.empty_message = "Loading…"
 
     @property
@@ -225,9 +230,11 @@ class ArticleList(ScrollView, can_focus=True):
         return title
 
     def detail_text(self, article: Article, width: int) -> Text:
-        """The second line, under the title: outlet · date · byline (· missing)."""
+        """The second line, under the title: (churn badge ·) outlet · date · byline (· missing)."""
         row = Text(" " * PREFIX_WIDTH, no_wrap=True, end="")
+        badge = self.badge(article) if self.badge is not None else None
         parts = [
+            (one_line(badge, BADGE_WIDTH) if badge else None, "churn"),
             (article.outlet, "outlet"),
             (article.date, "date"),
             (article.byline, "byline"),

@@ -1,0 +1,266 @@
+"""Churn on arrival: how much of each new article was reused from a press release in the library.
+
+Every article the library stores (a file, a feed entry, a page, a dataset row) is checked as it
+arrives against the library's press releases (`kind = 'press_release'`, from the corpus's
+metadata rules). Candidates are found cheaply: each release's word 5-gram shingles are kept,
+hashed, in `release_shingle`, and a new article's shingles are looked up there, so the cost of
+a check depends on the article and on how many releases share its phrases, not on the size of
+the library. The releases sharing most shingles (at least `MIN_SHARED`) are verified with
+`compare_articles`; the one the new article reused most, when that is at least `MIN_PCT`
+percent of it, is stored in `churn` (one row per article).
+
+A release arriving re-checks nothing already stored (the check is on arrival); a release that
+changes or goes re-checks the articles that pointed at it. Both tables cascade with `article`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from newsreader.corpus.models import Article
+from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
+
+RELEASE_KIND = "press_release"
+SHINGLE = 5  # words: long enough that stock phrases rarely match, short enough for light edits
+MIN_SHARED = 3  # shingles a release must share with an article to be compared at all
+TOP_CANDIDATES = 3  # releases verified per article, most shared shingles first
+MIN_PCT = 10.0  # share of the article reused from a release below which no badge is stored
+_CHUNK = 500  # hashes per lookup (SQLite's variable limit is far above; keeps plans simple)
+_WORD = re.compile(r"\w+")
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """As `db.transaction` (db imports this module for its migration step, so not from there)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE release_shingle (
+            hash INTEGER NOT NULL,
+            release_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            PRIMARY KEY (hash, release_id)
+        ) WITHOUT ROWID"""
+    )
+    # The cascade from `article` and re-indexing a changed release look rows up by release.
+    conn.execute("CREATE INDEX release_shingle_release ON release_shingle(release_id)")
+    conn.execute(
+        """CREATE TABLE churn (
+            article_id INTEGER PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+            release_id INTEGER NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+            reused_pct REAL NOT NULL,   -- share of the article's text inside shared passages
+            passages INTEGER NOT NULL,
+            checked_at REAL NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX churn_release ON churn(release_id)")
+    # Releases already in the library become candidates for what arrives from now on.
+    source = TextSource(conn)
+    ids = [
+        int(r[0]) for r in conn.execute("SELECT id FROM article WHERE kind = ?", (RELEASE_KIND,))
+    ]
+    for i in range(0, len(ids), 200):
+        _index_releases(conn, [(aid, _stored(conn, source, aid)) for aid in ids[i : i + 200]])
+
+
+# Appended to the library's migrations (db._migrations): one step, creating both tables.
+MIGRATIONS = (_create,)
+
+
+@dataclass(frozen=True, slots=True)
+class ChurnMatch:
+    """The release an article reused most: `reused_pct` of the article's text is inside
+    passages it shares with `release_id` (`passages` of them). Titles are untrusted text."""
+
+    article_id: int
+    release_id: int
+    reused_pct: float
+    passages: int
+    release_title: str
+    release_outlet: str | None
+    release_locator: str
+
+    @property
+    def label(self) -> str:
+        """`72% from PR Newswire: <title>`, raw (whoever displays it cleans it)."""
+        where = f"{self.release_outlet}: " if self.release_outlet else ""
+        return f"{self.reused_pct:.0f}% from {where}{self.release_title}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "reused_pct": round(self.reused_pct, 1),
+            "passages": self.passages,
+            "release": {
+                "id": self.release_id,
+                "title": self.release_title,
+                "outlet": self.release_outlet,
+                "locator": self.release_locator,
+            },
+        }
+
+
+def shingles(article: Article) -> set[int]:
+    """Hashed word 5-grams of the article's text outside boilerplate paragraphs (casefolded:
+    a headline in capitals still matches). Stable across runs (not Python's `hash`)."""
+    parts = [article.text[p.start : p.end] for p in article.paragraphs if not p.boilerplate]
+    words = _WORD.findall(" ".join(parts).casefold())
+    out: set[int] = set()
+    for i in range(len(words) - SHINGLE + 1):
+        gram = " ".join(words[i : i + SHINGLE]).encode()
+        out.add(int.from_bytes(hashlib.blake2b(gram, digest_size=8).digest(), "big", signed=True))
+    return out
+
+
+def _stored(conn: sqlite3.Connection, source: TextSource, article_id: int) -> Article:
+    row = conn.execute(f"SELECT {LIST_COLUMNS} FROM article WHERE id = ?", (article_id,)).fetchone()
+    return StoredArticle.from_row(row, source)
+
+
+def _index_releases(conn: sqlite3.Connection, releases: Sequence[tuple[int, Article]]) -> None:
+    """Replace the shingles of these releases (inside the caller's transaction)."""
+    for aid, article in releases:
+        conn.execute("DELETE FROM release_shingle WHERE release_id = ?", (aid,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO release_shingle(hash, release_id) VALUES (?, ?)",
+            [(h, aid) for h in shingles(article)],
+        )
+
+
+def candidates(conn: sqlite3.Connection, article: Article, exclude: int | None = None) -> list[int]:
+    """Releases sharing at least `MIN_SHARED` shingles with `article`, most shared first (at
+    most `TOP_CANDIDATES`)."""
+    hashes = list(shingles(article))
+    shared: Counter[int] = Counter()
+    for i in range(0, len(hashes), _CHUNK):
+        chunk = hashes[i : i + _CHUNK]
+        rows = conn.execute(
+            "SELECT release_id, count(*) FROM release_shingle "
+            f"WHERE hash IN ({','.join('?' * len(chunk))}) GROUP BY release_id",
+            chunk,
+        )
+        for rid, n in rows:
+            if rid != exclude:
+                shared[int(rid)] += int(n)
+    ranked = [rid for rid, n in shared.most_common() if n >= MIN_SHARED]
+    return ranked[:TOP_CANDIDATES]
+
+
+def check_article(
+    conn: sqlite3.Connection,
+    article: Article,
+    article_id: int | None = None,
+    *,
+    cancel: threading.Event | None = None,
+) -> tuple[int, float, int] | None:
+    """(release id, reused pct, passages) of the release `article` reused most, or None when
+    no release reaches `MIN_PCT`. Reads only."""
+    from newsreader.reuse import compare_articles  # the engine only when a check runs
+
+    found = candidates(conn, article, exclude=article_id)
+    if not found:
+        return None
+    source = TextSource(conn)
+    best: tuple[int, float, int] | None = None
+    for rid in found:
+        if cancel is not None and cancel.is_set():
+            break
+        comparison = compare_articles(article, _stored(conn, source, rid), cancel=cancel)
+        pct = comparison.a_reused_pct
+        if pct >= MIN_PCT and (best is None or pct > best[1]):
+            best = (rid, pct, len(comparison.passages))
+    return best
+
+
+def check_new(
+    conn: sqlite3.Connection,
+    arrived: Iterable[tuple[int, Article]],
+    *,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Churn for articles just stored or changed (their ids and parsed articles): releases
+    among them are indexed first (a release and its coverage can arrive in one batch), then
+    the others are checked. Runs its own transactions; returns how many got a match."""
+    items = list(arrived)
+    if not items:
+        return 0
+    ids = [aid for aid, _ in items]
+    releases = [(aid, a) for aid, a in items if a.kind == RELEASE_KIND]
+    others = [(aid, a) for aid, a in items if a.kind != RELEASE_KIND]
+    with transaction(conn):
+        stale = _dependants(conn, ids)  # coverage of a release that just changed
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM churn WHERE article_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM churn WHERE release_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM release_shingle WHERE release_id IN ({marks})", chunk)
+        _index_releases(conn, releases)
+    if conn.execute("SELECT 1 FROM release_shingle LIMIT 1").fetchone() is None:
+        return 0  # no releases in the library: nothing to be churned from
+    if stale:
+        source = TextSource(conn)
+        known = set(ids)
+        others += [(aid, _stored(conn, source, aid)) for aid in stale if aid not in known]
+    found: list[tuple[int, int, float, int, float]] = []
+    for aid, article in others:
+        if cancel is not None and cancel.is_set():
+            break
+        best = check_article(conn, article, aid, cancel=cancel)
+        if best is not None:
+            found.append((aid, *best, time.time()))
+    if found:
+        with transaction(conn):
+            conn.executemany(
+                "INSERT OR REPLACE INTO churn(article_id, release_id, reused_pct, passages, "
+                "checked_at) VALUES (?, ?, ?, ?, ?)",
+                found,
+            )
+    return len(found)
+
+
+def _dependants(conn: sqlite3.Connection, release_ids: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for i in range(0, len(release_ids), _CHUNK):
+        chunk = release_ids[i : i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        out += [
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT article_id FROM churn WHERE release_id IN ({marks})", chunk
+            )
+        ]
+    return out
+
+
+def matches(conn: sqlite3.Connection, ids: Sequence[int] | None = None) -> dict[int, ChurnMatch]:
+    """The stored matches by article id (of `ids`, or of the whole library)."""
+    sql = (
+        "SELECT c.article_id, c.release_id, c.reused_pct, c.passages, r.display_title, "
+        "r.outlet, r.locator FROM churn c JOIN article r ON r.id = c.release_id"
+    )
+    rows: list[sqlite3.Row] = []
+    if ids is None:
+        rows = conn.execute(sql).fetchall()
+    else:
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows += conn.execute(sql + f" WHERE c.article_id IN ({marks})", chunk).fetchall()
+    return {int(r[0]): ChurnMatch(*r) for r in rows}

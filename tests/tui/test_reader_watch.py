@@ -1,0 +1,129 @@
+"""Pilot tests of watched folders: a file saved into a folder on show appears in the list."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from reader_helpers import fruit_corpus, sync, wait_loaded, write_article
+from textual.pilot import Pilot
+
+from newsreader.tui.app import NewsreaderApp, make_app
+
+WAIT_S = 10.0  # generous bound for a loaded machine; the target is 2 s (measured separately)
+
+
+async def wait_for(pilot: Pilot, condition: object, what: str) -> None:
+    """Poll what the user sees, bounded: the watcher reports from its own thread."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while loop.time() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened within {WAIT_S} s: {what}")
+
+
+def titles(app: NewsreaderApp) -> set[str]:
+    return {a.display_title for a in app.main_screen.article_list.rows}
+
+
+@sync
+async def test_a_file_saved_into_a_watched_folder_appears_in_the_list(tmp_path: Path) -> None:
+    folder = fruit_corpus(tmp_path / "c")
+    app = make_app([folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_for(pilot, lambda: app._watcher is not None, "the watcher started")
+        await asyncio.sleep(0.3)  # the watch is set up just after the thread starts
+        old_rows = list(app.main_screen.article_list.rows)
+        before = len(old_rows)
+        # An editor's save: written to a temporary name, then renamed over the article.
+        tmp = write_article(folder, ".damson.txt.tmp", "Damson jam wins prize", ["Jam news."])
+        os.replace(tmp, folder / "damson.txt")
+        await wait_for(pilot, lambda: "Damson jam wins prize" in titles(app), "the new row")
+        assert len(app.main_screen.article_list.rows) == before + 1
+        # Only the new article was read: the others keep their objects (cursor, marks stay).
+        rows = app.main_screen.article_list.rows
+        assert all(any(a is b for b in rows) for a in old_rows)
+        assert f"{before + 1} articles" in app.sub_title
+
+        # Changed on disk: the row's title follows.
+        write_article(folder, "damson.txt", "Damson jam prize withdrawn", ["Jam news."])
+        await wait_for(pilot, lambda: "Damson jam prize withdrawn" in titles(app), "the update")
+        assert "Damson jam wins prize" not in titles(app)
+
+        # Deleted: the row stays, marked missing.
+        (folder / "banana.txt").unlink()
+        await wait_for(
+            pilot,
+            lambda: any(
+                getattr(a, "missing", False) and a.display_title == "Banana prices fall"
+                for a in app.main_screen.article_list.rows
+            ),
+            "banana marked missing",
+        )
+        watcher = app._watcher
+        assert watcher is not None and watcher.is_alive()
+    watcher.join(timeout=5)
+    assert not watcher.is_alive(), "the watcher outlived the reader"
+
+
+@sync
+async def test_a_watched_folder_that_disappears_does_not_crash_the_reader(tmp_path: Path) -> None:
+    folder = fruit_corpus(tmp_path / "c")
+    other = tmp_path / "other"
+    other.mkdir()
+    write_article(other, "plum.txt", "Plum season", ["Plums."])
+    app = make_app([folder, other])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_for(pilot, lambda: app._watcher is not None, "the watcher started")
+        await asyncio.sleep(0.3)
+        for child in folder.iterdir():
+            child.unlink()
+        folder.rmdir()
+        write_article(other, "quince.txt", "Quince paste", ["Quinces."])
+        await wait_for(pilot, lambda: "Quince paste" in titles(app), "a row from the other folder")
+        assert app._watcher is not None and app._watcher.is_alive()
+        await pilot.press("q")
+    assert app._watcher is not None and not app._watcher.is_alive()
+
+
+@sync
+async def test_an_arrival_that_copies_a_release_shows_a_churn_badge(tmp_path: Path) -> None:
+    from churn_texts import COVERAGE, RELEASE, UNRELATED
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "release.txt").write_text(RELEASE, encoding="utf-8")
+    (folder / "library.txt").write_text(UNRELATED, encoding="utf-8")
+    app = make_app([folder])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_for(pilot, lambda: app._watcher is not None, "the watcher started")
+        await asyncio.sleep(0.3)
+        (folder / "coverage.txt").write_text(COVERAGE, encoding="utf-8")
+        await wait_for(pilot, lambda: len(app.main_screen.article_list.rows) == 3, "the new row")
+        article_list = app.main_screen.article_list
+        lines = {a.display_title: article_list.detail_text(a, 140).plain for a in article_list.rows}
+        badge = lines["Tide turns for Northport as power plant opens"]
+        assert "% from PR Newswire: Harbour Lights" in badge.split("·")[0]
+        assert "% from" not in lines["Library extends weekend opening hours"]
+        assert not any("% from" in line for t, line in lines.items() if "Harbour" in t)
+
+
+@sync
+async def test_badges_show_at_start_for_what_the_library_matched(seeds_dir: Path) -> None:
+    app = make_app([seeds_dir])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        article_list = app.main_screen.article_list
+        badged = {
+            Path(a.path).name[:3]
+            for a in article_list.rows
+            if "% from PR Newswire: Tencent" in article_list.detail_text(a, 140).plain
+        }
+        # The news reports that retell the PR Newswire release (001); not the release itself.
+        assert badged == {"000", "002", "003"}
