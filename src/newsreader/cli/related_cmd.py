@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from rich.console import Console
@@ -12,10 +14,14 @@ from rich.text import Text
 from newsreader.cli.common import (
     add_json_argument,
     add_paths_argument,
+    derive,
+    end_stages,
     fail,
-    load_paths,
+    load_view,
     print_json,
+    stage_printer,
 )
+from newsreader.progress import stage
 from newsreader.provenance import clusters_json
 from newsreader.reuse import RelatedIndex, related
 from newsreader.text import clean_for_display
@@ -40,16 +46,38 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         return fail("--top must be at least 1")
-    corpus = load_paths(args.paths)
-    index = RelatedIndex.build(corpus)
-    results = related(corpus, args.top, index=index)
-    clusters = None if args.no_clusters else clusters_json(corpus, index)
+    view = load_view(args.paths)
+    engine = derive(view, args.top)
+    if engine is None:  # a read-only library: everything in memory, as before
+        corpus = view.corpus
+        index = RelatedIndex.build(corpus)
+        results = related(corpus, args.top, index=index)
+        clusters = None if args.no_clusters else clusters_json(corpus, index)
+    else:
+        corpus = engine.corpus
+        results = [(a, engine.index.related(a, args.top)) for a in corpus.articles]
+        results.sort(key=lambda pair: str(pair[0].path))  # the list's order, by locator
+        clusters = (
+            None
+            if args.no_clusters
+            else clusters_json(
+                corpus,
+                engine.index,
+                verdicts=engine.verdicts,
+                common=engine.common,
+                progress=stage(stage_printer(), "Comparing"),
+            )
+        )
+        end_stages()
     if args.json:
+        # Each article is named in up to `--top` other lists: resolve its path (system calls
+        # per folder level) once, not every time (a tenth of a 19k run's time, else).
+        resolved = cache(lambda path: str(path.resolve()))
         data: dict = {
             "articles": [
                 {
-                    "path": str(article.path.resolve()),
-                    "related": [_json(r) for r in relations],
+                    "path": resolved(article.path),
+                    "related": [_json(r, resolved) for r in relations],
                 }
                 for article, relations in results
             ]
@@ -80,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json(relation) -> dict:
+def _json(relation, resolved: Callable[[Path], str]) -> dict:
     out = relation.to_json()
-    out["path"] = str(relation.article.path.resolve())
+    out["path"] = resolved(relation.article.path)
     return out

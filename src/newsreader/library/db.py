@@ -74,9 +74,10 @@ _SCHEMA_1: tuple[str, ...] = (
 
 
 def _migrations() -> tuple[Migration, ...]:
-    from newsreader.library import fts  # the search index's own schema steps
+    # The search index's and the derived data's own steps.
+    from newsreader.library import derived_schema, fts
 
-    return (_SCHEMA_1, *fts.MIGRATIONS)
+    return (_SCHEMA_1, *fts.MIGRATIONS, *derived_schema.MIGRATIONS)
 
 
 def default_path() -> Path:
