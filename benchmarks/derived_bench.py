@@ -11,8 +11,10 @@ library already holds the corpus, to skip the ingest):
 - add one: a new file (an article of the corpus with a paragraph of its own, so it has a
   near-twin) in a folder of its own, `newsreader add FILE`: its analysis, neighbours, its place
   in others' lists and its candidate pairs' alignments;
-- related after the add: what is left for the next `related` (nothing to align);
-- story, stored: `newsreader story --json` (origins and facts still align story members).
+- story, first and stored: `newsreader story --json` twice (the first aligns what origins
+  and members need beyond the edges, and stores it);
+- add one: as above, once more in process (`Library.add_paths` alone, no start-up);
+- related after the adds: what is left for the next `related`.
 Wall seconds beside the CPU seconds of the child process (the machine is shared) and its peak
 RSS; prints a Markdown table. Never run by the tests.
 """
@@ -79,6 +81,9 @@ def main() -> int:
         warm = json.loads(out)
         same = "same output" if warm == cold else "OUTPUT DIFFERS"
         rows.append(("related --json, stored", wall, cpu, rss, same))
+        for label in ("story --json, first (after related)", "story --json, stored"):
+            wall, cpu, rss, out = timed([*nr, "story", "--json"], env)
+            rows.append((label, wall, cpu, rss, f"{len(json.loads(out)['stories'])} stories"))
         source = sorted(args.corpus.iterdir())[len(cold["articles"]) // 2]
         extra = work / "extra"
         extra.mkdir()
@@ -88,15 +93,22 @@ def main() -> int:
         )
         wall, cpu, rss, _ = timed([*nr, "add", str(extra / "one.txt")], env)
         rows.append(("add one article (neighbours + pairs)", wall, cpu, rss, source.name))
+        code = (
+            "import time, sys; t = time.perf_counter(); c = time.process_time()\n"
+            "from newsreader.library import Library\n"
+            "lib = Library(); i = time.perf_counter(); j = time.process_time()\n"
+            "lib.add_paths([sys.argv[1]])\n"
+            "print(time.perf_counter() - i, time.process_time() - j)"
+        )
+        (extra / "two.txt").write_text(text + "\n\nAnother paragraph, for a second new text.\n")
+        _, _, rss, out = timed([PY, "-c", code, str(extra / "two.txt")], env)
+        in_wall, in_cpu = map(float, out.split())
+        rows.append(("add one, in process (`library.add_paths`)", in_wall, in_cpu, rss, ""))
         wall, cpu, rss, out = timed([*nr, "related", "--json"], env)
         after = json.loads(out)
         found = next((a["related"] for a in after["articles"] if a["path"].endswith("one.txt")), [])
         first = Path(found[0]["path"]).name if found else "-"
-        rows.append(("related --json after the add", wall, cpu, rss, f"its first: {first}"))
-        wall, cpu, rss, out = timed([*nr, "story", "--json"], env)
-        rows.append(
-            ("story --json, stored", wall, cpu, rss, f"{len(json.loads(out)['stories'])} stories")
-        )
+        rows.append(("related --json after the adds", wall, cpu, rss, f"one.txt's first: {first}"))
         size = (home / "data" / "library.sqlite3").stat().st_size / 2**20
         if args.keep is not None:
             shutil.copytree(home, args.keep, dirs_exist_ok=True)

@@ -13,8 +13,8 @@ import pytest
 from newsreader.cli import main
 from newsreader.library import Library, derived
 from newsreader.provenance import clusters
-from newsreader.provenance.clusters import Covered, build_graph
-from newsreader.reuse import RelatedIndex
+from newsreader.provenance.clusters import build_graph
+from newsreader.reuse import Comparison, Passage, RelatedIndex
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "provenance"
 
@@ -253,8 +253,7 @@ def test_a_changed_article_s_stale_verdicts_are_not_used(tmp_path: Path) -> None
         assert engine.verdicts.get(source, copy) is not None
         # Make a verdict that claims the copy shares nothing, made for the texts as they are:
         # it is used (no edge) ...
-        nothing = Covered([], [], 0.0, 0.0)
-        engine.verdicts.put([(source, copy, nothing)])
+        engine.verdicts.put([Comparison(source, copy, 0.0, 0.0, [])])
         fresh = library.derive()
         graph = build_graph(fresh.corpus, fresh.index, verdicts=fresh.verdicts, common=fresh.common)
         pos = {Path(a.locator).name: n for n, a in enumerate(graph.articles)}
@@ -280,13 +279,14 @@ def test_a_verdict_for_an_older_text_is_refused_even_if_left_behind(tmp_path: Pa
         library.add_paths(paths[:6])
         engine = library.derive()
         a, b = engine.corpus.articles[4], engine.corpus.articles[5]
-        engine.verdicts.put([(a, b, Covered([(0, 10)], [(0, 10)], 5.0, 5.0))])
+        engine.verdicts.put([Comparison(a, b, 5.0, 5.0, [Passage(0, 10, 0, 10, "verbatim", 1.0)])])
         library.conn.execute(
             "UPDATE verdict SET b_hash = 'an older text' WHERE a_id = ? AND b_id = ?",
             (a.article_id, b.article_id),
         )
         assert derived.StoredVerdicts(library.conn).get(a, b) is None
         assert derived.StoredVerdicts(library.conn, preload=True).get(b, a) is None
+        assert derived.StoredVerdicts(library.conn).comparison(a, b) is None
 
 
 def test_removing_a_source_leaves_no_trace_in_what_is_derived(tmp_path: Path) -> None:
@@ -343,3 +343,72 @@ def test_related_json_from_the_library_and_from_paths(
     assert len(view_mode["articles"]) == len(names) - 5
     for entry in view_mode["articles"]:
         assert all(Path(r["path"]).parent == folder for r in entry["related"])
+
+
+def test_stories_from_stored_comparisons_align_nothing_the_second_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.provenance import build_stories, member_facts
+
+    paths = hand_made(tmp_path / "corpus")
+    calls: list[int] = []
+    real = clusters.compare_articles
+
+    def counting(a, b, **kw):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(a, b, **kw)
+
+    def summary(stories) -> list:  # type: ignore[no-untyped-def]
+        facts = member_facts(stories)
+        return [
+            (s.to_json(), [[f.to_json() for f in facts.get(id(m.article), [])] for m in s.members])
+            for s in stories
+        ]
+
+    monkeypatch.setattr(clusters, "compare_articles", counting)
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(paths)
+        engine = library.derive()
+        first = build_stories(
+            engine.corpus, engine.index, verdicts=engine.verdicts, common=engine.common
+        )
+        assert calls and first
+        calls.clear()
+        engine = library.derive()
+        again = build_stories(
+            engine.corpus, engine.index, verdicts=engine.verdicts, common=engine.common
+        )
+        assert calls == []  # every comparison (edges, origins, members) was stored
+        assert summary(again) == summary(first)  # passages, percentages and facts alike
+
+
+def test_a_packed_comparison_comes_back_whole(tmp_path: Path) -> None:
+    from newsreader.reuse import compare_articles
+
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths([FIXTURES])
+        by_name = {Path(a.locator).name: a for a in library.articles()}
+        a, b = by_name["release.txt"], by_name["daily.txt"]  # a rewrite with edits
+        comparison = compare_articles(a, b)
+        assert any(p.diff for p in comparison.passages)
+        assert derived.unpack_passages(derived.pack_passages(comparison.passages)) == (
+            comparison.passages
+        )
+        store = derived.StoredVerdicts(library.conn)
+        store.put([comparison])
+        assert store.comparison(a, b) == comparison
+        assert store.comparison(b, a) == comparison.swapped()
+
+
+def test_a_new_analysis_version_keeps_the_alignments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = hand_made(tmp_path / "corpus")
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(paths)
+        engine = library.derive()
+        build_graph(engine.corpus, engine.index, verdicts=engine.verdicts, common=engine.common)
+        stored = library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0]
+        monkeypatch.setattr(derived, "VERSION", "next")
+        assert library.derive().report.analysed == len(paths)  # analysed again ...
+        assert library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0] == stored

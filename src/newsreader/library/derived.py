@@ -43,6 +43,7 @@ from newsreader.provenance.clusters import (
     candidate_pairs,
 )
 from newsreader.provenance.common_lines import CommonLines, line_units
+from newsreader.reuse.models import Comparison, DiffOp, OpName, Passage, PassageKind
 from newsreader.reuse.related import (
     Analyser,
     Neighbours,
@@ -449,6 +450,42 @@ def _pack(spans: list[tuple[int, int]]) -> bytes:
     return flat.tobytes()
 
 
+_KINDS: tuple[PassageKind, ...] = ("verbatim", "near", "paraphrase")
+_OPS: tuple[OpName, ...] = ("equal", "insert", "delete", "replace")
+
+
+def pack_passages(passages: Sequence[Passage]) -> bytes:
+    """A comparison's passages as one BLOB: their count (int32, padded to 8 bytes), their
+    scores (float64), then per passage its four offsets, kind and op count, and each op's
+    kind and four offsets (int32)."""
+    head = array("i", (len(passages), 0))
+    scores = array("d", (p.score for p in passages))
+    flat = array("i")
+    for p in passages:
+        flat.extend((p.a_start, p.a_end, p.b_start, p.b_end, _KINDS.index(p.kind), len(p.diff)))
+        for op in p.diff:
+            flat.extend((_OPS.index(op.op), op.a_start, op.a_end, op.b_start, op.b_end))
+    return head.tobytes() + scores.tobytes() + flat.tobytes()
+
+
+def unpack_passages(data: bytes) -> list[Passage]:
+    n = _ints("i", data[:8])[0]
+    scores = array("d")
+    scores.frombytes(data[8 : 8 + 8 * n])
+    flat = _ints("i", data[8 + 8 * n :])
+    out, i = [], 0
+    for k in range(n):
+        a0, a1, b0, b1, kind, ops = flat[i : i + 6]
+        i += 6
+        diff = tuple(
+            DiffOp(_OPS[flat[j]], flat[j + 1], flat[j + 2], flat[j + 3], flat[j + 4])
+            for j in range(i, i + 5 * ops, 5)
+        )
+        i += 5 * ops
+        out.append(Passage(a0, a1, b0, b1, _KINDS[kind], scores[k], diff))
+    return out
+
+
 class StoredVerdicts:
     """`clusters.Verdicts` in the library's `verdict` table (pairs kept with the lower id as
     side a); a verdict for a text that has changed since is never used."""
@@ -467,7 +504,9 @@ class StoredVerdicts:
         self._all: dict[tuple[int, int], tuple[str, str, Covered]] | None = None
         if preload:
             self._all = {}
-            for r in conn.execute("SELECT * FROM verdict"):
+            for r in conn.execute(
+                "SELECT a_id, b_id, a_hash, b_hash, a_spans, b_spans, a_pct, b_pct FROM verdict"
+            ):
                 self._all[(r["a_id"], r["b_id"])] = _verdict(r)
         self.written = 0
 
@@ -479,7 +518,9 @@ class StoredVerdicts:
             found = self._all.get(key)
         else:
             row = self.conn.execute(
-                "SELECT * FROM verdict WHERE a_id = ? AND b_id = ?", key
+                "SELECT a_hash, b_hash, a_spans, b_spans, a_pct, b_pct FROM verdict "
+                "WHERE a_id = ? AND b_id = ?",
+                key,
             ).fetchone()
             found = None if row is None else _verdict(row)
         if found is None:
@@ -490,11 +531,34 @@ class StoredVerdicts:
             return None  # made for an older text of one side
         return covered.swapped() if flip else covered
 
-    def put(self, pairs: list[tuple[Article, Article, Covered]]) -> None:
+    def comparison(self, a: Article, b: Article) -> Comparison | None:
+        x, y = a.article_id, b.article_id  # type: ignore[attr-defined]
+        flip = x > y
+        first, second = (b, a) if flip else (a, b)
+        row = self.conn.execute(
+            "SELECT a_hash, b_hash, a_pct, b_pct, passages FROM verdict "
+            "WHERE a_id = ? AND b_id = ?",
+            (first.article_id, second.article_id),  # type: ignore[attr-defined]
+        ).fetchone()
+        if row is None or row["passages"] is None:
+            return None
+        if row["a_hash"] != first.content_hash or row["b_hash"] != second.content_hash:
+            return None
+        found = Comparison(
+            first,
+            second,
+            float(row["a_pct"]),
+            float(row["b_pct"]),
+            unpack_passages(row["passages"]),
+        )
+        return found.swapped() if flip else found
+
+    def put(self, comparisons: list[Comparison]) -> None:
         rows = []
-        for a, b, covered in pairs:
-            if a.article_id > b.article_id:  # type: ignore[attr-defined]
-                a, b, covered = b, a, covered.swapped()
+        for comparison in comparisons:
+            if comparison.a.article_id > comparison.b.article_id:  # type: ignore[attr-defined]
+                comparison = comparison.swapped()
+            a, b, covered = comparison.a, comparison.b, Covered.of(comparison)
             rows.append(
                 (
                     a.article_id,  # type: ignore[attr-defined]
@@ -505,24 +569,22 @@ class StoredVerdicts:
                     _pack(covered.b),
                     covered.a_pct,
                     covered.b_pct,
+                    pack_passages(comparison.passages),
                 )
             )
         try:
             with self.lock or contextlib.nullcontext(), transaction(self.conn):
                 self.conn.executemany(
                     "INSERT OR REPLACE INTO verdict(a_id, b_id, a_hash, b_hash, a_spans, "
-                    "b_spans, a_pct, b_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "b_spans, a_pct, b_pct, passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
         except sqlite3.Error:
             pass  # a cache: a busy or full disk costs an alignment next time, not the answer
         if self._all is not None:
             for r in rows:
-                self._all[(r[0], r[1])] = (
-                    r[2],
-                    r[3],
-                    Covered(_spans(r[4]), _spans(r[5]), r[6], r[7]),
-                )
+                covered = Covered(_spans(r[4]), _spans(r[5]), r[6], r[7])
+                self._all[(r[0], r[1])] = (r[2], r[3], covered)
         self.written += len(rows)
 
 
@@ -651,7 +713,7 @@ def verify_pairs(
     from newsreader.reuse import compare_articles
 
     verdicts = StoredVerdicts(conn)
-    fresh: list[tuple[Article, Article, Covered]] = []
+    fresh: list[Comparison] = []
     for aid in ids:
         article = index.article(aid)
         if article is None:
@@ -674,7 +736,7 @@ def verify_pairs(
         for a, b in chosen[:MAX_VERIFY]:
             check(cancel)
             if verdicts.get(a, b) is None:
-                fresh.append((a, b, Covered.of(compare_articles(a, b, cancel=cancel))))
+                fresh.append(compare_articles(a, b, cancel=cancel))
     if fresh:
         verdicts.put(fresh)
     return len(fresh)

@@ -30,6 +30,7 @@ def _create(conn: sqlite3.Connection) -> None:
             a_hash TEXT NOT NULL, b_hash TEXT NOT NULL,  -- the texts that were aligned
             a_spans BLOB NOT NULL, b_spans BLOB NOT NULL,  -- int32 merged shared spans
             a_pct REAL NOT NULL, b_pct REAL NOT NULL,
+            passages BLOB,                -- the whole comparison (derived.pack_passages)
             PRIMARY KEY (a_id, b_id)
         ) WITHOUT ROWID""",
         "CREATE INDEX verdict_b ON verdict(b_id)",

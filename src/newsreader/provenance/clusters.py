@@ -72,8 +72,11 @@ class Verdicts(Protocol):
     def get(self, a: Article, b: Article) -> Covered | None:
         """The stored alignment of a and b (a as side a), if it is still valid."""
 
-    def put(self, pairs: list[tuple[Article, Article, Covered]]) -> None:
-        """Keep these alignments (a as side a)."""
+    def comparison(self, a: Article, b: Article) -> Comparison | None:
+        """The stored comparison itself (a as side a), if it is still valid."""
+
+    def put(self, comparisons: list[Comparison]) -> None:
+        """Keep these alignments."""
 
 
 class ComparisonCache:
@@ -94,11 +97,15 @@ class ComparisonCache:
         found = self._done.get(key)
         if found is None:
             mirror = self._done.get((id(b), id(a)))
-            found = (
-                mirror.swapped()
-                if mirror is not None
-                else compare_articles(a, b, cancel=self.cancel)
-            )
+            if mirror is not None:
+                found = mirror.swapped()
+            elif self.verdicts is not None:
+                found = self.verdicts.comparison(a, b)
+                if found is None:
+                    found = compare_articles(a, b, cancel=self.cancel)
+                    self.verdicts.put([found])
+            else:
+                found = compare_articles(a, b, cancel=self.cancel)
             self._done[key] = found
         return found
 
@@ -107,6 +114,10 @@ class ComparisonCache:
         if (id(a), id(b)) in self._done or (id(b), id(a)) in self._done:
             return self.get(a, b)
         return None
+
+    def add(self, comparison: Comparison) -> None:
+        """A comparison made elsewhere (already stored, if there is a store)."""
+        self._done[(id(comparison.a), id(comparison.b))] = comparison
 
     def remember(self, a: Article, b: Article, covered: Covered) -> None:
         """An alignment known without its comparison (a stored verdict), a as side a."""
@@ -287,7 +298,7 @@ def build_graph(
     if common is None:
         common = CommonLines(articles)
     tried: set[tuple[int, int]] = set()
-    fresh: list[tuple[Article, Article, Covered]] = []
+    fresh: list[Comparison] = []
     try:
         for n, article in enumerate(articles):
             check(cancel)
@@ -309,10 +320,11 @@ def build_graph(
                     graph.cache.remember(a, b, covered)
                     edge = judge_covered(a, b, covered, common, score)
                 else:
-                    comparison = graph.cache.get(a, b)
+                    comparison = compare_articles(a, b, cancel=cancel)
+                    graph.cache.add(comparison)
                     edge = judge(comparison, common, score)
                     if verdicts is not None:
-                        fresh.append((a, b, Covered.of(comparison)))
+                        fresh.append(comparison)
                         if len(fresh) >= VERDICT_BATCH:
                             verdicts.put(fresh)
                             fresh = []
