@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsreader.corpus.models import Article, Corpus
 from newsreader.library.db import transaction
@@ -42,7 +43,7 @@ from newsreader.provenance.clusters import (
     Covered,
     candidate_pairs,
 )
-from newsreader.provenance.common_lines import CommonLines, line_units
+from newsreader.provenance.common_lines import CommonLines, body_spans, line_units
 from newsreader.reuse.models import Comparison, DiffOp, OpName, Passage, PassageKind
 from newsreader.reuse.related import (
     Analyser,
@@ -58,7 +59,7 @@ GROWTH = 1.5  # a full rebuild when the library has grown this much since the la
 REBUILD_SHARE = 0.05  # ... or when more than this share of it is pending (cheaper at once)
 AT_ONCE = 20  # new articles ranked and aligned by `add` itself; more wait for `ensure`
 BATCH = 200  # rows per transaction (a killed run keeps every finished batch)
-VERSION = "2"  # of the analysis: a new one makes every article pending again
+VERSION = "3"  # of the analysis: a new one makes every article pending again
 _BUILT = "derived.built"  # meta: articles in the library at the last full neighbour build
 _VERSION = "derived.version"
 
@@ -127,10 +128,11 @@ def analyse(
             lines = array("q")
             for s, e, key in line_units(r[1]):
                 lines.extend((s, e, key))
-            made.append((int(r[0]), str(r[3]), words, found, lines))
+            body = _pack(body_spans(article))
+            made.append((int(r[0]), str(r[3]), words, found, lines, body))
         with transaction(conn):
             forget(conn, [m[0] for m in made], keep_rows=True)
-            for aid, digest, words, found, lines in made:
+            for aid, digest, words, found, lines, body in made:
                 # Alignments of an older text are never used again (`StoredVerdicts.get`
                 # checks); those of this text stay, whatever the analysis version.
                 conn.execute("DELETE FROM verdict WHERE a_id = ? AND a_hash != ?", (aid, digest))
@@ -138,7 +140,7 @@ def analyse(
                 tids = terms(words)
                 conn.execute(
                     "INSERT OR REPLACE INTO analysis(article_id, content_hash, terms, counts, "
-                    "shingles, chars, lines, ranked) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                    "shingles, chars, lines, body, ranked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
                     (
                         aid,
                         digest,
@@ -147,6 +149,7 @@ def analyse(
                         array("I", sorted(found.shingles)).tobytes(),
                         found.chars,
                         lines.tobytes(),
+                        body,
                     ),
                 )
                 conn.executemany(
@@ -202,9 +205,10 @@ class Stored:
     articles: list[StoredArticle]
     rows: list[tuple[array[int], array[int], frozenset[int], int]]
     lines: dict[int, list[tuple[int, int, int]]]  # id(article) -> short lines
+    bodies: dict[int, list[tuple[int, int]]]  # id(article) -> body spans
 
     def common(self) -> CommonLines:
-        return CommonLines(list(self.articles), self.lines)
+        return CommonLines(list(self.articles), self.lines, self.bodies)
 
 
 def load(
@@ -217,7 +221,7 @@ def load(
     given `articles` objects where they are among them: a reader keeps its own)."""
     sql = (
         f"SELECT {', '.join('a.' + c.strip() for c in LIST_COLUMNS.split(','))}, "
-        "n.terms, n.counts, n.shingles, n.chars, n.lines "
+        "n.terms, n.counts, n.shingles, n.chars, n.lines, n.body "
         "FROM article a JOIN analysis n ON n.article_id = a.id "
         "AND n.content_hash = a.content_hash"
     )
@@ -231,7 +235,7 @@ def load(
             rows += conn.execute(
                 sql + f" WHERE a.id IN ({','.join('?' * len(chunk))}) ORDER BY a.id", chunk
             ).fetchall()
-    out = Stored([], [], {})
+    out = Stored([], [], {}, {})
     given = {a.article_id: a for a in articles}
     for r in rows:
         article = given.get(r["id"]) or StoredArticle.from_row(r, source)
@@ -248,6 +252,7 @@ def load(
         out.lines[id(article)] = [
             (flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)
         ]
+        out.bodies[id(article)] = _spans(r["body"])
     return out
 
 
@@ -501,13 +506,15 @@ class StoredVerdicts:
         ingests on the same connection)."""
         self.conn = conn
         self.lock = lock
-        self._all: dict[tuple[int, int], tuple[str, str, Covered]] | None = None
+        # Rows as read (decoded when asked for: most pairs are asked about once, many never).
+        self._all: dict[tuple[int, int], tuple[Any, ...]] | None = None
         if preload:
-            self._all = {}
-            for r in conn.execute(
-                "SELECT a_id, b_id, a_hash, b_hash, a_spans, b_spans, a_pct, b_pct FROM verdict"
-            ):
-                self._all[(r["a_id"], r["b_id"])] = _verdict(r)
+            self._all = {
+                (r[0], r[1]): r[2:]
+                for r in conn.execute(
+                    "SELECT a_id, b_id, a_hash, b_hash, a_spans, b_spans, a_pct, b_pct FROM verdict"
+                )
+            }
         self.written = 0
 
     def get(self, a: Article, b: Article) -> Covered | None:
@@ -517,18 +524,18 @@ class StoredVerdicts:
         if self._all is not None:
             found = self._all.get(key)
         else:
-            row = self.conn.execute(
+            found = self.conn.execute(
                 "SELECT a_hash, b_hash, a_spans, b_spans, a_pct, b_pct FROM verdict "
                 "WHERE a_id = ? AND b_id = ?",
                 key,
             ).fetchone()
-            found = None if row is None else _verdict(row)
         if found is None:
             return None
-        ha, hb, covered = found
+        ha, hb, a_spans, b_spans, a_pct, b_pct = found
         first, second = (b, a) if flip else (a, b)
         if ha != first.content_hash or hb != second.content_hash:
             return None  # made for an older text of one side
+        covered = Covered(_spans(a_spans), _spans(b_spans), float(a_pct), float(b_pct))
         return covered.swapped() if flip else covered
 
     def comparison(self, a: Article, b: Article) -> Comparison | None:
@@ -583,17 +590,8 @@ class StoredVerdicts:
             pass  # a cache: a busy or full disk costs an alignment next time, not the answer
         if self._all is not None:
             for r in rows:
-                covered = Covered(_spans(r[4]), _spans(r[5]), r[6], r[7])
-                self._all[(r[0], r[1])] = (r[2], r[3], covered)
+                self._all[(r[0], r[1])] = r[2:8]
         self.written += len(rows)
-
-
-def _verdict(r: sqlite3.Row) -> tuple[str, str, Covered]:
-    return (
-        str(r["a_hash"]),
-        str(r["b_hash"]),
-        Covered(_spans(r["a_spans"]), _spans(r["b_spans"]), float(r["a_pct"]), float(r["b_pct"])),
-    )
 
 
 # -- the stored neighbours as an index for story clusters ---------------------------------------

@@ -19,6 +19,7 @@ def _create(conn: sqlite3.Connection) -> None:
             shingles BLOB NOT NULL,       -- uint32 sampled shingle hashes
             chars INTEGER NOT NULL,       -- body length (boilerplate out)
             lines BLOB NOT NULL,          -- int64 (start, end, key hash) of short lines
+            body BLOB NOT NULL,           -- int32 (start, end) of the body (common_lines)
             ranked INTEGER NOT NULL DEFAULT 0  -- 1: its neighbour list is current
         )""",
         # No foreign key: rows go with their analysis (`forget`); a full rebuild rewrites all.

@@ -346,16 +346,18 @@ def clusters_json(
     common: CommonLines | None = None,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
+    path_of: Callable[[Article], str] | None = None,
 ) -> list[list[str]]:
     """Story clusters as lists of absolute paths (for `newsreader related --json`'s "clusters").
 
     Each cluster is in timeline order (dated articles first, earliest first); clusters are
     largest first. Articles sharing text with no other article are left out. `verdicts` and
-    `common` as for `build_graph`.
+    `common` as for `build_graph`; `path_of` names an article (default: its resolved path).
     """
     from newsreader.provenance.timeline import timeline
 
     graph = build_graph(
         corpus, related_index, verdicts=verdicts, common=common, cancel=cancel, progress=progress
     )
-    return [[str(a.path.resolve()) for a in timeline(group)] for group in graph.components()]
+    name = path_of or (lambda a: str(a.path.resolve()))
+    return [[name(a) for a in timeline(group)] for group in graph.components()]

@@ -58,9 +58,11 @@ class CommonLines:
         self,
         articles: list[Article],
         units: Mapping[int, Sequence[tuple[int, int, Hashable]]] | None = None,
+        bodies: Mapping[int, list[Span]] | None = None,
     ) -> None:
-        """`units`: each article's short lines by `id(article)` (`line_units`), when known;
-        else they are read from the texts."""
+        """`units`: each article's short lines by `id(article)` (`line_units`), and `bodies`
+        its `body_spans`, when known (the library stores both); else read from the texts."""
+        self.bodies = bodies or {}
         found_units: Mapping[int, Sequence[tuple[int, int, Hashable]]] = (
             units if units is not None else {id(a): _units(a.text) for a in articles}
         )
@@ -85,7 +87,14 @@ class CommonLines:
 
     def body_chars(self, article: Article) -> int:
         """Length of the article's body (boilerplate paragraphs and common lines out)."""
-        body = merge((p.start, p.end) for p in article.paragraphs if not p.boilerplate) or [
-            (0, len(article.text))
-        ]
+        body = self.bodies.get(id(article))
+        if body is None:
+            body = body_spans(article)
         return max(1, self.discount(article, body))
+
+
+def body_spans(article: Article) -> list[Span]:
+    """The article's body: its paragraphs but boilerplate (all of its text if none)."""
+    return merge((p.start, p.end) for p in article.paragraphs if not p.boilerplate) or [
+        (0, len(article.text))
+    ]
