@@ -85,11 +85,11 @@ def pending_analysis(conn: sqlite3.Connection) -> list[int]:
 
 
 class _Terms:
-    """Stems -> term ids (`term_id`), each new stem written to `term` once."""
+    """Stems -> term ids (`term_id`), each new stem written to `term` (once per process)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.known = {int(r[0]) for r in conn.execute("SELECT id FROM term")}
+        self.known: set[int] = set()
 
     def __call__(self, words: Iterable[str]) -> list[int]:
         ids = [term_id(w) for w in words]
@@ -300,8 +300,10 @@ class StoredIndex(RelatedIndex):
         return found if isinstance(found, StoredArticle) else None
 
     def _twins(self, digest: str) -> list[int]:
+        # Through the article table's hash index (analysis has none: a scan of its blobs).
         rows = self.conn.execute(
-            "SELECT n.article_id FROM analysis n WHERE n.content_hash = ? ORDER BY n.article_id",
+            "SELECT a.id FROM article a JOIN analysis n ON n.article_id = a.id "
+            "AND n.content_hash = a.content_hash WHERE a.content_hash = ? ORDER BY a.id",
             (digest,),
         )
         return [int(r[0]) for r in rows]
