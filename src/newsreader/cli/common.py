@@ -14,6 +14,8 @@ from newsreader.corpus import Corpus
 
 if TYPE_CHECKING:
     from newsreader.library import Library, StoredArticle
+    from newsreader.library.derived import Engine
+    from newsreader.progress import StageProgress
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -85,6 +87,36 @@ def load_view(paths: Sequence[str], *, progress: bool = False) -> View:
             else "the library is empty: add folders with `newsreader add PATH`"
         )
     return view
+
+
+def stage_printer() -> StageProgress | None:
+    """Stages of long work as one line on stderr when it is a terminal (else None)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(name: str, done: int, total: int) -> None:
+        print(f"\r{name} {done}/{total}\x1b[K", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def end_stages() -> None:
+    if sys.stderr.isatty():
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+
+
+def derive(view: View, top: int = 10) -> Engine | None:
+    """The view's stored neighbours and verdicts, brought up to date (analysing, ranking: with
+    a progress line on a terminal); None for a read-only library (work in memory instead)."""
+    from newsreader.library import LibraryError, StoredArticle
+
+    if view.library.read_only:
+        return None
+    try:
+        articles = [a for a in view.corpus.articles if isinstance(a, StoredArticle)]
+        return view.library.derive(view.ids, top=top, stages=stage_printer(), articles=articles)
+    except LibraryError as e:
+        raise CliError(str(e)) from None
 
 
 def load_paths(paths: Sequence[str]) -> Corpus:

@@ -18,9 +18,12 @@ from newsreader.cli.common import (
     CliError,
     add_json_argument,
     add_paths_argument,
+    derive,
+    end_stages,
     fail,
-    load_paths,
+    load_view,
     print_json,
+    stage_printer,
 )
 from newsreader.cli.story_render import render_matrix, render_novelty, render_stories
 from newsreader.corpus import Article, ArticleError, Corpus, load_article
@@ -74,13 +77,27 @@ def run(args: argparse.Namespace) -> int:
         # `--matrix FOLDER`: the optional ARTICLE swallowed a PATH; give it back.
         args.paths = [args.matrix, *args.paths]
         args.matrix = ORIGINS
-    corpus = load_paths(args.paths)
+    view = load_view(args.paths)
+    engine = derive(view)
+    corpus = view.corpus if engine is None else engine.corpus
     article = _find(corpus, args.whats_new) if args.whats_new else None
     sources = [_find(corpus, s) for s in args.source or []]
     matrix_of = _find(corpus, args.matrix) if args.matrix not in (None, ORIGINS) else None
+    if engine is not None and len(corpus.articles) != len(engine.index.articles):
+        engine = None  # an ARTICLE from outside the view was loaded: index it in memory
     if args.source and article is None:
         return fail("--source only goes with --whats-new")
-    stories = build_stories(corpus)
+    if engine is None:  # a read-only library: everything in memory, as before
+        stories = build_stories(corpus)
+    else:
+        stories = build_stories(
+            corpus,
+            engine.index,
+            verdicts=engine.verdicts,
+            common=engine.common,
+            stages=stage_printer(),
+        )
+        end_stages()
     console = Console()
     if article is not None:
         return _whats_new(console, args.json, stories, article, sources)

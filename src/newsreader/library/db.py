@@ -83,9 +83,16 @@ _LIST_INDEX: Migration = (
 
 
 def _migrations() -> tuple[Migration, ...]:
-    from newsreader.library import churn, fts  # their own schema steps, appended in order
+    # The search index's, churn's and the derived data's own steps, appended in order.
+    from newsreader.library import churn, derived_schema, fts
 
-    return (_SCHEMA_1, *fts.MIGRATIONS, _LIST_INDEX, *churn.MIGRATIONS)
+    return (
+        _SCHEMA_1,
+        *fts.MIGRATIONS,
+        _LIST_INDEX,
+        *churn.MIGRATIONS,
+        *derived_schema.MIGRATIONS,
+    )
 
 
 def default_path() -> Path:

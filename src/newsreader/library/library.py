@@ -16,8 +16,9 @@ from pathlib import Path
 
 from newsreader import paths as app_paths
 from newsreader.corpus.models import Corpus
-from newsreader.library import churn, db, fts, incoming, ingest
+from newsreader.library import churn, db, derived, fts, incoming, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
+from newsreader.progress import StageProgress
 from newsreader.search.hit import Hit
 from newsreader.sources.models import FeedResult
 from newsreader.store.state import classify_error
@@ -93,7 +94,45 @@ class Library:
             raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
         with self._write_lock:
             try:
-                return ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
+                report = ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
+                if not report.cancelled:
+                    # A few new articles get their neighbours and aligned pairs now (cheap);
+                    # many are left to the next `derive`, which rebuilds at once.
+                    derived.update_after_ingest(
+                        self.conn, self.reader, report.changed_ids, cancel=cancel
+                    )
+                return report
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
+    def derive(
+        self,
+        ids: Sequence[int] | None = None,
+        *,
+        top: int = derived.K,
+        cancel: threading.Event | None = None,
+        stages: StageProgress | None = None,
+        articles: Sequence[StoredArticle] = (),
+    ) -> derived.Engine:
+        """Related neighbours and stored verdicts for the library (`ids` None) or a view of
+        it, up to date; see `derived.engine` (`articles`: objects to use for these rows, e.g.
+        the reader's list). Raises `LibraryError` on a read-only library."""
+        if ids is not None and len(set(ids)) == self.count():
+            ids = None  # the view is the whole library: its stored neighbours answer
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only")
+        with self._write_lock:
+            try:
+                return derived.engine(
+                    self.conn,
+                    self.reader,
+                    ids,
+                    top=top,
+                    cancel=cancel,
+                    stages=stages,
+                    articles=articles,
+                    lock=self._write_lock,
+                )
             except sqlite3.Error as e:
                 raise _as_library_error(e, self.path) from None
 

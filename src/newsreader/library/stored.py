@@ -25,6 +25,8 @@ LIST_COLUMNS = (
     "title_start, title_end, content_hash, missing"
 )
 
+_LIST_WIDTH = len(LIST_COLUMNS.split(","))
+
 
 class TextSource:
     """Where lazy articles read their text: one connection, used under a lock (readers run in
@@ -59,8 +61,11 @@ class StoredArticle(Article):
 
     @classmethod
     def from_row(cls, row: sqlite3.Row | tuple[Any, ...], source: TextSource) -> StoredArticle:
-        """An article from a row of `LIST_COLUMNS`, in that order (unpacked by position: by
-        name costs a lookup per column, felt over 100k rows)."""
+        """An article from a row that starts with `LIST_COLUMNS`, in that order (unpacked by
+        position: by name costs a lookup per column, felt over 100k rows); columns after
+        them are the caller's."""
+        if len(row) != _LIST_WIDTH:
+            row = tuple(row)[:_LIST_WIDTH]
         (
             a_id,
             source_id,

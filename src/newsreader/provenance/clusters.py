@@ -12,13 +12,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from newsreader.corpus import Article, Corpus
 from newsreader.progress import check
 from newsreader.provenance.common_lines import CommonLines
 from newsreader.provenance.linkage import link
-from newsreader.provenance.spans import merge, total
+from newsreader.provenance.spans import Span, merge, total
 from newsreader.reuse import Comparison, RelatedIndex, compare_articles
+from newsreader.reuse.related import Neighbours, Relation
 
 TOP_K = 8  # neighbours per article considered as candidates
 MAX_VERIFY = 3  # candidates aligned per article (most shared sampled text first)
@@ -40,12 +42,54 @@ CORE_SHARED_CHARS = 150  # or this much, when it is also CORE_SHARE of the short
 CORE_SHARE = 0.15
 
 
-class ComparisonCache:
-    """Comparisons computed once per pair, served in either orientation."""
+@dataclass(frozen=True, slots=True)
+class Covered:
+    """What judging an edge needs of an alignment: the merged spans of passages on each side
+    and each side's reuse %. Small enough to store per pair (the library keeps one per aligned
+    pair, so a pair is aligned once), and judged again whenever common lines change."""
 
-    def __init__(self, cancel: threading.Event | None = None) -> None:
+    a: list[Span]
+    b: list[Span]
+    a_pct: float
+    b_pct: float
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> Covered:
+        return cls(
+            merge(p.span("a") for p in comparison.passages),
+            merge(p.span("b") for p in comparison.passages),
+            comparison.a_reused_pct,
+            comparison.b_reused_pct,
+        )
+
+    def swapped(self) -> Covered:
+        return Covered(self.b, self.a, self.b_pct, self.a_pct)
+
+
+class Verdicts(Protocol):
+    """Where alignments already made are kept between runs (the library's `verdict` table)."""
+
+    def get(self, a: Article, b: Article) -> Covered | None:
+        """The stored alignment of a and b (a as side a), if it is still valid."""
+
+    def comparison(self, a: Article, b: Article) -> Comparison | None:
+        """The stored comparison itself (a as side a), if it is still valid."""
+
+    def put(self, comparisons: list[Comparison]) -> None:
+        """Keep these alignments."""
+
+
+class ComparisonCache:
+    """Comparisons computed once per pair, served in either orientation; with `verdicts`,
+    what an earlier run aligned is known too (as `Covered`, without its passages)."""
+
+    def __init__(
+        self, cancel: threading.Event | None = None, verdicts: Verdicts | None = None
+    ) -> None:
         self._done: dict[tuple[int, int], Comparison] = {}
+        self._covered: dict[tuple[int, int], Covered] = {}
         self.cancel = cancel
+        self.verdicts = verdicts
 
     def get(self, a: Article, b: Article) -> Comparison:
         """The comparison with `a` as side a (computed, or mirrored from b-vs-a)."""
@@ -53,11 +97,15 @@ class ComparisonCache:
         found = self._done.get(key)
         if found is None:
             mirror = self._done.get((id(b), id(a)))
-            found = (
-                mirror.swapped()
-                if mirror is not None
-                else compare_articles(a, b, cancel=self.cancel)
-            )
+            if mirror is not None:
+                found = mirror.swapped()
+            elif self.verdicts is not None:
+                found = self.verdicts.comparison(a, b)
+                if found is None:
+                    found = compare_articles(a, b, cancel=self.cancel)
+                    self.verdicts.put([found])
+            else:
+                found = compare_articles(a, b, cancel=self.cancel)
             self._done[key] = found
         return found
 
@@ -67,6 +115,25 @@ class ComparisonCache:
             return self.get(a, b)
         return None
 
+    def add(self, comparison: Comparison) -> None:
+        """A comparison made elsewhere (already stored, if there is a store)."""
+        self._done[(id(comparison.a), id(comparison.b))] = comparison
+
+    def remember(self, a: Article, b: Article, covered: Covered) -> None:
+        """An alignment known without its comparison (a stored verdict), a as side a."""
+        self._covered[(id(a), id(b))] = covered
+
+    def covered(self, a: Article, b: Article) -> Covered | None:
+        """What is known of the alignment of a and b (a as side a), without aligning them."""
+        found = self._covered.get((id(a), id(b)))
+        if found is not None:
+            return found
+        mirror = self._covered.get((id(b), id(a)))
+        if mirror is not None:
+            return mirror.swapped()
+        comparison = self.known(a, b)
+        return None if comparison is None else Covered.of(comparison)
+
 
 def shared_chars(comparison: Comparison) -> tuple[int, int]:
     """Characters covered by passages on side a and on side b."""
@@ -75,19 +142,19 @@ def shared_chars(comparison: Comparison) -> tuple[int, int]:
     return a, b
 
 
-def shares_text(comparison: Comparison) -> bool:
+def shares_text(comparison: Comparison | Covered) -> bool:
     """Whether two articles share enough text to belong to one story.
 
     A few shared words happen between any two articles on one topic (names, titles of
     programmes); an edge needs passages of some length that are a noticeable share of one side.
     """
-    if not comparison.passages:
+    covered = comparison if isinstance(comparison, Covered) else Covered.of(comparison)
+    if not covered.a:
         return False
-    a, b = shared_chars(comparison)
-    least = min(a, b)
+    least = min(total(covered.a), total(covered.b))
     if least >= STRONG_SHARED_CHARS:
         return True
-    top_pct = max(comparison.a_reused_pct, comparison.b_reused_pct)
+    top_pct = max(covered.a_pct, covered.b_pct)
     return least >= MIN_SHARED_CHARS and top_pct >= MIN_SHARED_PCT
 
 
@@ -103,23 +170,33 @@ class Edge:
 
 def measure(comparison: Comparison, common: CommonLines) -> tuple[int, float]:
     """(shared characters on the side with fewer, their share of the shorter body)."""
-    a = common.discount(comparison.a, merge(p.span("a") for p in comparison.passages))
-    b = common.discount(comparison.b, merge(p.span("b") for p in comparison.passages))
-    least = min(a, b)
-    shorter = min(common.body_chars(comparison.a), common.body_chars(comparison.b))
+    return _measure(comparison.a, comparison.b, Covered.of(comparison), common)
+
+
+def _measure(a: Article, b: Article, covered: Covered, common: CommonLines) -> tuple[int, float]:
+    least = min(common.discount(a, covered.a), common.discount(b, covered.b))
+    shorter = min(common.body_chars(a), common.body_chars(b))
     return least, min(1.0, least / shorter)
 
 
 def judge(comparison: Comparison, common: CommonLines, score: float) -> Edge | None:
-    """The edge two compared articles make, if any.
+    """The edge two compared articles make, if any (see `judge_covered`)."""
+    edge = judge_covered(comparison.a, comparison.b, Covered.of(comparison), common, score)
+    return None if edge is None else Edge(edge.least, edge.share, edge.strong, comparison)
+
+
+def judge_covered(
+    a: Article, b: Article, covered: Covered, common: CommonLines, score: float
+) -> Edge | None:
+    """The edge two aligned articles make, if any.
 
     Strong: passages of some length that are a real part of the shorter article. Weak: less
     text, but still a noticeable share of the shorter article, or a short passage between
     articles the index finds close (a follow-up quoting the original).
     """
-    if not comparison.passages:
+    if not covered.a:
         return None
-    least, share = measure(comparison, common)
+    least, share = _measure(a, b, covered, common)
     strong = (least >= STRONG_SHARED_CHARS and share >= STRONG_SHARE) or (
         least >= CORE_SHARED_CHARS and share >= CORE_SHARE
     )
@@ -127,7 +204,7 @@ def judge(comparison: Comparison, common: CommonLines, score: float) -> Edge | N
         score >= FOLLOW_UP_SCORE and least >= FOLLOW_UP_CHARS
     )
     if strong or weak:
-        return Edge(least, share, strong, comparison)
+        return Edge(least, share, strong, None)
     return None
 
 
@@ -147,7 +224,7 @@ class StoryGraph:
         return [[self.articles[n] for n in g] for g in groups]
 
 
-def _sure_edge(index: RelatedIndex, n: int, m: int, common: CommonLines) -> Edge | None:
+def _sure_edge(index: Neighbours, n: int, m: int, common: CommonLines) -> Edge | None:
     """A strong edge the sampled shingles already prove, without aligning the pair: exact
     duplicates, a wire story reprinted whole (nearly every sampled shingle of each side is in
     the other). The comparison is made later if a view needs it.
@@ -164,13 +241,42 @@ def _sure_edge(index: RelatedIndex, n: int, m: int, common: CommonLines) -> Edge
     return Edge(shorter, 1.0, True, None)
 
 
+def candidate_pairs(
+    index: Neighbours, n: int, relations: list[Relation], tried: set[tuple[int, int]]
+) -> list[tuple[float, tuple[int, int]]]:
+    """The pairs of article `n` worth aligning, as (index score, (i, j) with i < j), in the
+    order they are aligned; see `build_graph`. `tried` pairs are skipped."""
+    candidates = []
+    for relation in relations:
+        m = index.position[id(relation.article)]
+        pair = (min(n, m), max(n, m))
+        if pair in tried:
+            continue
+        shared = len(index.shingles[n] & index.shingles[m])
+        if relation.score < (
+            TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0
+        ):
+            continue
+        candidates.append((-shared, -relation.score, pair))
+    # A single shared phrase at best attaches a follow-up to one story: align only the
+    # closest such neighbour (the index ranks best first).
+    phrases = [c for c in candidates if c[0] >= -1]
+    candidates = [c for c in candidates if c[0] < -1] + phrases[:MAX_ONE_PHRASE]
+    return [(-neg_score, pair) for _, neg_score, pair in sorted(candidates)]
+
+
+VERDICT_BATCH = 100  # alignments stored together (a cancelled run keeps what it finished)
+
+
 def build_graph(
     corpus: Corpus,
-    index: RelatedIndex | None = None,
+    index: Neighbours | None = None,
     *,
     top: int = TOP_K,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
+    verdicts: Verdicts | None = None,
+    common: CommonLines | None = None,
 ) -> StoryGraph:
     """Verify each article's best candidate neighbours with `compare_articles`; keep edges.
 
@@ -180,57 +286,78 @@ def build_graph(
     whose sampled text is all shared is taken as the same text, unaligned. At most
     `MAX_VERIFY` candidates per article are aligned, those sharing the most sampled text first
     (a pair left out may still be aligned from its other side).
+
+    With `verdicts`, a pair aligned by an earlier run is not aligned again, and new alignments
+    are stored there. `common` may be given when already known (the library keeps each
+    article's short lines).
     """
     if index is None:
         index = RelatedIndex.build(corpus, cancel=cancel)
     articles = list(index.articles)
-    position = {id(a): n for n, a in enumerate(articles)}
-    graph = StoryGraph(articles, cache=ComparisonCache(cancel))
-    common = CommonLines(articles)
+    graph = StoryGraph(articles, cache=ComparisonCache(cancel, verdicts))
+    if common is None:
+        common = CommonLines(articles)
     tried: set[tuple[int, int]] = set()
-    for n, article in enumerate(articles):
-        check(cancel)
-        if progress is not None:
-            progress(n, len(articles))
-        candidates = []
-        for relation in index.related(article, top):
-            m = position[id(relation.article)]
-            pair = (min(n, m), max(n, m))
-            if pair in tried:
-                continue
-            shared = len(index.shingles[n] & index.shingles[m])
-            if relation.score < (
-                TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0
-            ):
-                continue
-            sure = _sure_edge(index, n, m, common)
-            if sure is not None:
+    fresh: list[Comparison] = []
+    try:
+        for n, article in enumerate(articles):
+            check(cancel)
+            if progress is not None:
+                progress(n, len(articles))
+            chosen = []
+            for score, pair in candidate_pairs(index, n, index.related(article, top), tried):
+                sure = _sure_edge(index, pair[0], pair[1], common)
+                if sure is not None:
+                    tried.add(pair)
+                    graph.edges[pair] = sure
+                else:
+                    chosen.append((score, pair))
+            for score, pair in chosen[:MAX_VERIFY]:
                 tried.add(pair)
-                graph.edges[pair] = sure
-                continue
-            candidates.append((-shared, -relation.score, pair))
-        # A single shared phrase at best attaches a follow-up to one story: align only the
-        # closest such neighbour (the index ranks best first).
-        phrases = [c for c in candidates if c[0] >= -1]
-        candidates = [c for c in candidates if c[0] < -1] + phrases[:MAX_ONE_PHRASE]
-        for _, neg_score, pair in sorted(candidates)[:MAX_VERIFY]:
-            tried.add(pair)
-            comparison = graph.cache.get(articles[pair[0]], articles[pair[1]])
-            edge = judge(comparison, common, -neg_score)
-            if edge is not None:
-                graph.edges[pair] = edge
+                a, b = articles[pair[0]], articles[pair[1]]
+                covered = verdicts.get(a, b) if verdicts is not None else None
+                if covered is not None:
+                    graph.cache.remember(a, b, covered)
+                    edge = judge_covered(a, b, covered, common, score)
+                else:
+                    comparison = compare_articles(a, b, cancel=cancel)
+                    graph.cache.add(comparison)
+                    edge = judge(comparison, common, score)
+                    if verdicts is not None:
+                        fresh.append(comparison)
+                        if len(fresh) >= VERDICT_BATCH:
+                            verdicts.put(fresh)
+                            fresh = []
+                if edge is not None:
+                    graph.edges[pair] = edge
+    finally:
+        if fresh and verdicts is not None:
+            verdicts.put(fresh)
     if progress is not None:
         progress(len(articles), len(articles))
     return graph
 
 
-def clusters_json(corpus: Corpus, related_index: RelatedIndex | None = None) -> list[list[str]]:
+def clusters_json(
+    corpus: Corpus,
+    related_index: Neighbours | None = None,
+    *,
+    verdicts: Verdicts | None = None,
+    common: CommonLines | None = None,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    path_of: Callable[[Article], str] | None = None,
+) -> list[list[str]]:
     """Story clusters as lists of absolute paths (for `newsreader related --json`'s "clusters").
 
     Each cluster is in timeline order (dated articles first, earliest first); clusters are
-    largest first. Articles sharing text with no other article are left out.
+    largest first. Articles sharing text with no other article are left out. `verdicts` and
+    `common` as for `build_graph`; `path_of` names an article (default: its resolved path).
     """
     from newsreader.provenance.timeline import timeline
 
-    graph = build_graph(corpus, related_index)
-    return [[str(a.path.resolve()) for a in timeline(group)] for group in graph.components()]
+    graph = build_graph(
+        corpus, related_index, verdicts=verdicts, common=common, cancel=cancel, progress=progress
+    )
+    name = path_of or (lambda a: str(a.path.resolve()))
+    return [[name(a) for a in timeline(group)] for group in graph.components()]

@@ -9,8 +9,10 @@ text is measured for a story edge.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 
 from newsreader.corpus import Article
 from newsreader.provenance.spans import Span, intersect, merge, total
@@ -39,17 +41,37 @@ def _units(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def line_units(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, key hash) of each short line of `text`: what `CommonLines` counts, in a form
+    small enough to store per article (the library keeps it, so common lines need no text)."""
+    return [(s, e, _hash(key)) for s, e, key in _units(text)]
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
 class CommonLines:
     """The common short lines of a set of articles, and each article's spans of them."""
 
-    def __init__(self, articles: list[Article]) -> None:
-        units = {id(a): _units(a.text) for a in articles}
-        counts: Counter[str] = Counter()
-        for found in units.values():
+    def __init__(
+        self,
+        articles: list[Article],
+        units: Mapping[int, Sequence[tuple[int, int, Hashable]]] | None = None,
+        bodies: Mapping[int, list[Span]] | None = None,
+    ) -> None:
+        """`units`: each article's short lines by `id(article)` (`line_units`), and `bodies`
+        its `body_spans`, when known (the library stores both); else read from the texts."""
+        self.bodies = bodies or {}
+        found_units: Mapping[int, Sequence[tuple[int, int, Hashable]]] = (
+            units if units is not None else {id(a): _units(a.text) for a in articles}
+        )
+        counts: Counter[Hashable] = Counter()
+        for found in found_units.values():
             counts.update({key for _, _, key in found})
         least = max(MIN_ARTICLES, round(SHARE * len(articles)))
         self.spans: dict[int, list[Span]] = {}
-        for ident, found in units.items():
+        for ident, found in found_units.items():
             spans = merge((s, e) for s, e, key in found if counts[key] >= least)
             if spans:
                 self.spans[ident] = spans
@@ -65,7 +87,14 @@ class CommonLines:
 
     def body_chars(self, article: Article) -> int:
         """Length of the article's body (boilerplate paragraphs and common lines out)."""
-        body = merge((p.start, p.end) for p in article.paragraphs if not p.boilerplate) or [
-            (0, len(article.text))
-        ]
+        body = self.bodies.get(id(article))
+        if body is None:
+            body = body_spans(article)
         return max(1, self.discount(article, body))
+
+
+def body_spans(article: Article) -> list[Span]:
+    """The article's body: its paragraphs but boilerplate (all of its text if none)."""
+    return merge((p.start, p.end) for p in article.paragraphs if not p.boilerplate) or [
+        (0, len(article.text))
+    ]

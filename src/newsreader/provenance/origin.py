@@ -17,7 +17,7 @@ from typing import Any
 from newsreader.corpus import Article
 from newsreader.provenance.clusters import ComparisonCache, shares_text
 from newsreader.provenance.signals import release_signals
-from newsreader.provenance.spans import intersect, merge, total
+from newsreader.provenance.spans import intersect, total
 from newsreader.provenance.timeline import label
 
 MAX_PAIRWISE = 12  # members up to which every pair is compared to judge direction
@@ -73,10 +73,10 @@ class Origin:
 
 def _covered(cache: ComparisonCache, x: Article, y: Article) -> list[tuple[int, int]]:
     """Spans of x's text found in y (empty when the pair was not compared and is not small)."""
-    comparison = cache.known(x, y)
-    if comparison is None or not shares_text(comparison):
+    covered = cache.covered(x, y)
+    if covered is None or not shares_text(covered):
         return []
-    return merge(p.span("a") for p in comparison.passages)
+    return covered.a
 
 
 def guess_origin(members: list[Article], cache: ComparisonCache) -> Origin:
@@ -152,10 +152,10 @@ def _contained(members: list[Article], cache: ComparisonCache, x: Article) -> fl
     for y in members:
         if y is x:
             continue
-        comparison = cache.known(x, y)
-        if comparison is None or not shares_text(comparison):
+        covered = cache.covered(x, y)
+        if covered is None or not shares_text(covered):
             continue
-        diff = (comparison.b_reused_pct - comparison.a_reused_pct) / CONTAINS_SPAN
+        diff = (covered.b_pct - covered.a_pct) / CONTAINS_SPAN
         leans.append(max(-1.0, min(1.0, diff)))
     return sum(leans) / len(leans) if leans else 0.0
 

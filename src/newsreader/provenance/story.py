@@ -8,11 +8,18 @@ from typing import Any
 
 from newsreader.corpus import Article, Corpus
 from newsreader.progress import Progress, StageProgress, check, stage
-from newsreader.provenance.clusters import ComparisonCache, StoryGraph, build_graph
+from newsreader.provenance.clusters import (
+    ComparisonCache,
+    StoryGraph,
+    Verdicts,
+    build_graph,
+)
+from newsreader.provenance.common_lines import CommonLines
 from newsreader.provenance.facts import FactChange, changed_facts
 from newsreader.provenance.origin import Origin, guess_origin
 from newsreader.provenance.timeline import timeline
 from newsreader.reuse import Comparison, RelatedIndex
+from newsreader.reuse.related import Neighbours
 
 
 @dataclass
@@ -87,22 +94,30 @@ def make_story(members: list[Article], cache: ComparisonCache) -> Story:
 
 def build_stories(
     corpus: Corpus,
-    index: RelatedIndex | None = None,
+    index: Neighbours | None = None,
     *,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
     stages: StageProgress | None = None,
+    verdicts: Verdicts | None = None,
+    common: CommonLines | None = None,
 ) -> list[Story]:
     """Every story (two or more articles sharing text) in the corpus, largest first.
 
     `progress(done, total)` follows the pair comparisons; `stages(stage, done, total)` follows
     every stage ("Indexing", "Comparing", "Origins"), so a long build never sits at 100%.
-    The `story` command and the reader's stories screen both build stories here.
+    The `story` command and the reader's stories screen both build stories here. `index`,
+    `verdicts` and `common` may come from the library (stored neighbours and alignments).
     """
     if index is None:
         index = RelatedIndex.build(corpus, cancel=cancel, progress=stage(stages, "Indexing"))
     graph: StoryGraph = build_graph(
-        corpus, index, cancel=cancel, progress=progress or stage(stages, "Comparing")
+        corpus,
+        index,
+        cancel=cancel,
+        progress=progress or stage(stages, "Comparing"),
+        verdicts=verdicts,
+        common=common,
     )
     groups = graph.components()
     stories = []

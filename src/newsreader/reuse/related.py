@@ -8,6 +8,7 @@ candidates; sampled word shingles give how much text two articles share, which b
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import re
@@ -15,12 +16,13 @@ import threading
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import repeat
 from operator import mul
-from typing import Any
+from typing import Any, Protocol
 
 from newsreader.corpus import Article, Corpus
 from newsreader.progress import check
@@ -60,24 +62,80 @@ class Relation:
 
 
 class _Vocab:
-    """Word -> (matching form, term id) with a cache: news reuses a small vocabulary."""
+    """Word -> (matching form, stem, shingle anchor), cached: news reuses a small vocabulary."""
 
     def __init__(self) -> None:
-        self.cache: dict[str, tuple[str, int, bool]] = {}
-        self.ids: dict[str, int] = {}
+        self.cache: dict[str, tuple[str, str | None, bool]] = {}
 
-    def __call__(self, word: str) -> tuple[str, int, bool]:
-        """(matching form, term id or -1 for a stop word, whether a sampled shingle starts here)."""
+    def __call__(self, word: str) -> tuple[str, str | None, bool]:
+        """(matching form, stem or None for a stop word, whether a sampled shingle starts here)."""
         hit = self.cache.get(word)
         if hit is None:
             norm = normalise(word)
-            term = -1 if norm in STOP_WORDS or len(norm) < 2 else self._id(stem(norm))
+            term = None if norm in STOP_WORDS or len(norm) < 2 else stem(norm)
             anchor = zlib.crc32(norm.encode()) & SAMPLE_MASK == 0
             hit = self.cache[word] = (norm, term, anchor)
         return hit
 
-    def _id(self, s: str) -> int:
-        return self.ids.setdefault(s, len(self.ids))
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the index keeps of one article: stem counts, sampled shingle hashes, body length.
+
+    Depends on the article's text alone, so it can be stored and reused until the text changes
+    (the library keeps it per article); weights come later, from the corpus's frequencies."""
+
+    terms: Counter[str]
+    shingles: frozenset[int]
+    chars: int
+
+
+class Analyser:
+    """`analyse(article)` with one word cache shared across the articles it is given."""
+
+    def __init__(self) -> None:
+        self._vocab = _Vocab()
+
+    def __call__(self, article: Article) -> Analysis:
+        return _analyse(article, self._vocab)
+
+
+@lru_cache(maxsize=1 << 17)
+def term_id(stemmed: str) -> int:
+    """A term's id: a 64-bit hash of its stem, the same in every process and library, so
+    equal weights are broken by the same term whatever order the articles were read in."""
+    digest = hashlib.blake2b(stemmed.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def term_weights(
+    terms: Sequence[int], counts: Sequence[int], df: Callable[[int], int], total: int
+) -> tuple[array[int], array[float]]:
+    """Normalised log-tf x idf weights of one article's terms (ascending ids, `df` > 1 only:
+    a term in one article links nothing). The one formula of both the in-memory index and the
+    library's stored one, so both rank alike."""
+    pairs = sorted((t, c) for t, c in zip(terms, counts, strict=True) if df(t) > 1)
+    w = [(1 + math.log(c)) * math.log(total / df(t)) for t, c in pairs]
+    norm = math.sqrt(sum(x * x for x in w)) or 1.0
+    return array("q", (t for t, _ in pairs)), array("f", (x / norm for x in w))
+
+
+class Neighbours(Protocol):
+    """What story clusters need of an index: its articles (by position), their sampled
+    shingles, and each article's related ones. `RelatedIndex` in memory, or the library's
+    stored neighbours."""
+
+    @property
+    def articles(self) -> Sequence[Article]: ...
+
+    @property
+    def shingles(self) -> Sequence[frozenset[int]]: ...
+
+    @property
+    def position(self) -> Mapping[int, int]:
+        """id(article) -> its position in `articles`."""
+
+    def related(self, article: Article, top: int = 10) -> list[Relation]: ...
 
 
 class RelatedIndex:
@@ -85,7 +143,7 @@ class RelatedIndex:
 
     def __init__(self, corpus: Corpus) -> None:
         self.articles = list(corpus.articles)
-        self.terms: list[array[int]] = []  # per article: term ids, ascending
+        self.terms: list[array[int]] = []  # per article: term ids (`term_id`), ascending
         self.weights: list[array[float]] = []  # per article: normalised tf-idf weights
         self.shingles: list[frozenset[int]] = []
         self.chars: list[int] = []
@@ -106,33 +164,58 @@ class RelatedIndex:
         cancel: threading.Event | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> RelatedIndex:
-        index = cls(corpus)
-        vocab = _Vocab()
-        counts: list[Counter[int]] = []
-        df: Counter[int] = Counter()
-        total = len(index.articles)
-        for n, article in enumerate(index.articles):
+        analyse = Analyser()
+        rows: list[tuple[array[int], array[int], frozenset[int], int]] = []
+        total = len(corpus.articles)
+        for n, article in enumerate(corpus.articles):
             if n % 256 == 0:
                 check(cancel)
                 if progress is not None:
                     progress(n, total)
-            tf, shingles, chars = _analyse(article, vocab)
-            counts.append(tf)
-            df.update(tf.keys())
-            index.shingles.append(shingles)
-            index.chars.append(chars)
+            found = analyse(article)
+            terms = array("q", map(term_id, found.terms))
+            counts = array("i", found.terms.values())
+            rows.append((terms, counts, found.shingles, found.chars))
         check(cancel)
-        for n, tf in enumerate(counts):
-            ids = sorted(t for t in tf if df[t] > 1)  # a term in one article links nothing
-            w = [(1 + math.log(tf[t])) * math.log(total / df[t]) for t in ids]
-            norm = math.sqrt(sum(x * x for x in w)) or 1.0
-            index.terms.append(array("i", ids))
-            index.weights.append(array("f", (x / norm for x in w)))
-            for t in ids:
-                index.postings[t].append(n)
+        index = cls.from_analyses(corpus, rows)
         if progress is not None:
             progress(total, total)
         return index
+
+    @classmethod
+    def from_analyses(
+        cls,
+        corpus: Corpus,
+        rows: Sequence[tuple[Sequence[int], Sequence[int], frozenset[int], int]],
+    ) -> RelatedIndex:
+        """The index from each article's analysis, already made: (term ids, their counts,
+        sampled shingles, body chars), in the corpus's order. Term ids are any integers that
+        name a stem the same way for every article (the library's stored ones)."""
+        index = cls(corpus)
+        df: Counter[int] = Counter()
+        for terms, _, _, _ in rows:
+            df.update(terms)
+        total = len(index.articles)
+        for n, (terms, counts, shingles, chars) in enumerate(rows):
+            ids, weights = term_weights(terms, counts, df.__getitem__, total)
+            index.terms.append(ids)
+            index.weights.append(weights)
+            index.shingles.append(shingles)
+            index.chars.append(chars)
+            for t in ids:
+                index.postings[t].append(n)
+        return index
+
+    # The few reads `related` makes, as methods: the library's stored index answers them from
+    # the database for one article at a time (library/derived.py).
+    def _df(self, term: int) -> int:
+        return len(self.postings[term])
+
+    def _posting(self, term: int) -> list[int]:
+        return self.postings[term]
+
+    def _prefetch(self, candidates: list[int]) -> None:
+        """Load what scoring these candidates needs (nothing: all in memory here)."""
 
     def related(self, article: Article, top: int = 10) -> list[Relation]:
         """The `top` articles most related to `article`, best first."""
@@ -143,13 +226,12 @@ class RelatedIndex:
         # Candidates from the article's most distinctive terms; a term in a large share of the
         # corpus shortlists nothing and would make every query touch every article.
         by_weight = sorted(zip(weights, terms, strict=True), reverse=True)
-        postings = self.postings
-        query = [(w, t) for w, t in by_weight if len(postings[t]) <= MAX_POSTINGS][:QUERY_TERMS]
+        query = [(w, t) for w, t in by_weight if self._df(t) <= MAX_POSTINGS][:QUERY_TERMS]
         if len(query) < QUERY_TERMS // 4:
             query = by_weight[:QUERY_TERMS]
         acc: dict[int, float] = defaultdict(float)
         for w, t in query:
-            for m in postings[t]:
+            for m in self._posting(t):
                 acc[m] += w
         acc.pop(n, None)
         twins = [m for m in self.same_text[self.articles[n].content_hash] if m != n]
@@ -157,6 +239,7 @@ class RelatedIndex:
             acc.pop(m, None)
         candidates = twins + heapq.nlargest(max(top * RESCORE, top + 5), acc, key=acc.__getitem__)
         identical = set(twins)
+        self._prefetch(candidates)
         weight_of = dict(zip(terms, weights, strict=True)).get
         results = []
         for m in candidates:
@@ -173,35 +256,49 @@ class RelatedIndex:
             score = cos + (1.0 - cos) * COPY_WEIGHT * copied
             own = shared / len(self.shingles[n]) if self.shingles[n] else 0.0
             results.append(Relation(self.articles[m], score, round(own * self.chars[n])))
-        here = _day(article.date)
         order = {id(self.articles[m]): m in identical for m in candidates}
-        results.sort(
-            key=lambda r: (
-                not order[id(r.article)],
-                -round(r.score, 2),
-                _date_distance(here, r.article.date),
-            )
-        )
+        results.sort(key=rank_key(article, lambda a: order[id(a)]))
         return results[:top]
 
 
-def _analyse(article: Article, vocab: _Vocab) -> tuple[Counter[int], frozenset[int], int]:
-    """Term counts, sampled shingle hashes and body length of one article (boilerplate out)."""
+def _analyse(article: Article, vocab: _Vocab) -> Analysis:
+    """Stem counts, sampled shingle hashes and body length of one article (boilerplate out)."""
     cache = vocab.cache
-    hits: list[tuple[str, int, bool]] = []
+    hits: list[tuple[str, str | None, bool]] = []
     chars = 0
     body = [p for p in article.paragraphs if not p.boilerplate] or article.paragraphs
     for p in body:
         chars += p.end - p.start
         hits.extend(cache.get(w) or vocab(w) for w in _WORD.findall(article.text, p.start, p.end))
     norms = [h[0] for h in hits]
-    tf = Counter(h[1] for h in hits if h[1] >= 0)
+    tf = Counter(h[1] for h in hits if h[1] is not None)
     anchors = [i for i, h in enumerate(hits) if h[2]]
     # Shingles are sampled by their first word (the same words anchor them in every article),
     # so two copies of a passage keep the same sample and only a quarter are hashed.
     last = len(norms) - SHINGLE
     shingles = {zlib.crc32(" ".join(norms[i : i + SHINGLE]).encode()) for i in anchors if i <= last}
-    return tf, frozenset(shingles), chars
+    return Analysis(tf, frozenset(shingles), chars)
+
+
+def rank_key(
+    article: Article, identical: Callable[[Article], bool]
+) -> Callable[[Relation], tuple[bool, float, int, float, str]]:
+    """The order of `article`'s related ones: identical texts first, then by score (to two
+    decimals), then the closest date, then the exact score and the path, so the order never
+    depends on the order articles were indexed in (the library ranks one article at a time
+    and inserts it into stored lists the same way)."""
+    here = _day(article.date)
+
+    def key(r: Relation) -> tuple[bool, float, int, float, str]:
+        return (
+            not identical(r.article),
+            -round(r.score, 2),
+            _date_distance(here, r.article.date),
+            -r.score,
+            str(r.article.path),
+        )
+
+    return key
 
 
 def _day(value: str | None) -> date | None:

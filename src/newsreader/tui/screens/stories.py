@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article, Corpus
-from newsreader.progress import throttled
+from newsreader.progress import StageProgress, throttled
 from newsreader.provenance import FactChange, Member, Story, build_stories, member_facts, story_of
 from newsreader.provenance.timeline import label
 from newsreader.text import one_line
@@ -35,6 +35,38 @@ from newsreader.tui.styles import PROVENANCE_TCSS
 
 WHATS = ("stories", "whats_new", "matrix")
 MAX_FACT_LINES = 3  # changed facts listed under a member (the compare view lists them all)
+
+
+def _library_stories(
+    app: App[Any], corpus: Corpus, cancel: threading.Event, stages: StageProgress
+) -> list[Story] | None:
+    """Stories from the library's stored neighbours and alignments (computing only what is
+    missing), when the reader shows rows of a writable library; else None."""
+    from newsreader.library import LibraryError, StoredArticle
+
+    library = getattr(getattr(app, "index", None), "library", None)
+    articles = corpus.articles
+    if library is None or library.read_only or not articles:
+        return None
+    if not all(isinstance(a, StoredArticle) for a in articles):
+        return None
+    stored = [a for a in articles if isinstance(a, StoredArticle)]
+    try:
+        engine = library.derive(
+            [a.article_id for a in stored], cancel=cancel, stages=stages, articles=stored
+        )
+    except LibraryError:
+        return None
+    if len(engine.corpus.articles) != len(articles):
+        return None  # not every row could be analysed: the in-memory path sees them all
+    return build_stories(
+        engine.corpus,
+        engine.index,
+        cancel=cancel,
+        stages=stages,
+        verdicts=engine.verdicts,
+        common=engine.common,
+    )
 
 
 def cached_stories(app: App[Any], corpus: Corpus) -> list[Story] | None:
@@ -183,6 +215,8 @@ class StoriesScreen(Screen[None]):
         stages = throttled(lambda *report: self.app.call_from_thread(self._progress, *report))
         # Stories kept by someone else without their facts: only the facts are left to find.
         stories = cached_stories(self.app, self.corpus)
+        if stories is None:
+            stories = _library_stories(self.app, self.corpus, self._cancel, stages)
         if stories is None:
             stories = build_stories(self.corpus, cancel=self._cancel, stages=stages)
         return stories, member_facts(stories, cancel=self._cancel, stages=stages)
