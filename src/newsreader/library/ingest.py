@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.corpus.models import Article, Skipped
-from newsreader.library import churn, derived, fts
+from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 from newsreader.library.pack import pack_paragraphs, unpack_paragraphs
 
@@ -433,6 +433,8 @@ def remove_source(conn: sqlite3.Connection, source_id: int) -> int:
             for r in conn.execute("SELECT id FROM article WHERE source_id = ?", (source_id,))
         ]
         fts.unindex_articles(conn, ids)
+        from newsreader.library import derived  # the reuse engine: only when removing
+
         derived.forget(conn, ids)
         conn.execute("DELETE FROM source WHERE id = ?", (source_id,))
     return len(ids)

@@ -13,15 +13,19 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader import paths as app_paths
 from newsreader.corpus.models import Corpus
-from newsreader.library import churn, db, derived, fts, incoming, ingest
+from newsreader.library import churn, db, fts, incoming, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.progress import StageProgress
 from newsreader.search.hit import Hit
 from newsreader.sources.models import FeedResult
 from newsreader.store.state import classify_error
+
+if TYPE_CHECKING:
+    from newsreader.library import derived
 
 _SEEDED = "seeded"  # meta key: the bundled seeds were added once; removing them sticks
 
@@ -96,6 +100,8 @@ class Library:
             try:
                 report = ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
                 if not report.cancelled:
+                    from newsreader.library import derived
+
                     # A few new articles get their neighbours and aligned pairs now (cheap);
                     # many are left to the next `derive`, which rebuilds at once.
                     derived.update_after_ingest(
@@ -109,14 +115,20 @@ class Library:
         self,
         ids: Sequence[int] | None = None,
         *,
-        top: int = derived.K,
+        top: int | None = None,
         cancel: threading.Event | None = None,
         stages: StageProgress | None = None,
         articles: Sequence[StoredArticle] = (),
     ) -> derived.Engine:
         """Related neighbours and stored verdicts for the library (`ids` None) or a view of
         it, up to date; see `derived.engine` (`articles`: objects to use for these rows, e.g.
-        the reader's list). Raises `LibraryError` on a read-only library."""
+        the reader's list; `top`: neighbours per article, `derived.K` when None). Raises
+        `LibraryError` on a read-only library."""
+        # Imported when used: it brings the reuse engine, which listing and searching the
+        # library never need (0.28 s of every command's start).
+        from newsreader.library import derived
+
+        top = derived.K if top is None else top
         if ids is not None and len(set(ids)) == self.count():
             ids = None  # the view is the whole library: its stored neighbours answer
         if self.read_only:
