@@ -33,6 +33,7 @@ SHINGLE = 5  # words: long enough that stock phrases rarely match, short enough 
 MIN_SHARED = 3  # shingles a release must share with an article to be compared at all
 TOP_CANDIDATES = 3  # releases verified per article, most shared shingles first
 MIN_PCT = 10.0  # share of the article reused from a release below which no badge is stored
+SHORT_SOURCE = 24  # characters of the release's outlet (or title) in a list badge
 _CHUNK = 500  # hashes per lookup (SQLite's variable limit is far above; keeps plans simple)
 _WORD = re.compile(r"\w+")
 
@@ -101,6 +102,15 @@ class ChurnMatch:
         """`72% from PR Newswire: <title>`, raw (whoever displays it cleans it)."""
         where = f"{self.release_outlet}: " if self.release_outlet else ""
         return f"{self.reused_pct:.0f}% from {where}{self.release_title}"
+
+    @property
+    def short_label(self) -> str:
+        """`72% from PR Newswire` (the release's title, cut, when it names no outlet): the list
+        row's badge, which must leave room for the article's own outlet and date."""
+        where = self.release_outlet or self.release_title
+        if len(where) > SHORT_SOURCE:
+            where = where[: SHORT_SOURCE - 1] + "…"
+        return f"{self.reused_pct:.0f}% from {where}"
 
     def to_json(self) -> dict[str, object]:
         return {

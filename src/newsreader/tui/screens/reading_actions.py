@@ -45,9 +45,10 @@ class ReadingActions:
         return reading.is_read(article), reading.is_starred(article)
 
     def article_badge(self, article: Article) -> str | None:
-        """The churn badge: how much of the article came from which press release."""
+        """The churn badge: how much of the article came from which press release (its
+        outlet; the release's title is in `newsreader list --json` and the stories view)."""
         match = self.app.churn.get(getattr(article, "article_id", -1))
-        return match.label if match is not None else None
+        return match.short_label if match is not None else None
 
     def visible_articles(self) -> list[Article]:
         """The corpus through the current filter."""
