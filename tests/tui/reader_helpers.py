@@ -120,3 +120,15 @@ def fruit_corpus(folder: Path) -> Path:
         ],
     )
     return folder
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], what: str, within: float) -> None:
+    """Until `condition()` holds, polling what the user sees for at most `within` seconds of
+    wall time (for what a thread of its own reports: the folder watcher, a fetch)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while loop.time() < deadline:
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened within {within} s: {what}")

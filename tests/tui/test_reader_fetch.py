@@ -5,10 +5,10 @@ A local server (pytest-httpserver) stands in for the web; the reader never fetch
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from pathlib import Path
 
+import reader_helpers
 from pytest_httpserver import HTTPServer
 from reader_helpers import record_notifications, sync, wait_loaded
 from textual.pilot import Pilot
@@ -34,13 +34,7 @@ def article_page(title: str = "Council approves harbour expansion", lines: int =
 
 
 async def wait_for(pilot: Pilot, condition: object, what: str) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_S
-    while loop.time() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened within {WAIT_S} s: {what}")
+    await reader_helpers.wait_for(pilot, condition, what, WAIT_S)  # type: ignore[arg-type]
 
 
 def rss(base: str, title: str, paths: list[str]) -> str:

@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
+import reader_helpers
 from reader_helpers import fruit_corpus, sync, wait_loaded, write_article
 from textual.pilot import Pilot
 
@@ -15,14 +16,7 @@ WAIT_S = 10.0  # generous bound for a loaded machine; the target is 2 s (measure
 
 
 async def wait_for(pilot: Pilot, condition: object, what: str) -> None:
-    """Poll what the user sees, bounded: the watcher reports from its own thread."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_S
-    while loop.time() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened within {WAIT_S} s: {what}")
+    await reader_helpers.wait_for(pilot, condition, what, WAIT_S)  # type: ignore[arg-type]
 
 
 def titles(app: NewsreaderApp) -> set[str]:
