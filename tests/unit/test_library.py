@@ -263,6 +263,56 @@ def test_ctrl_c_during_add_stops_between_files_and_says_what_was_kept(tmp_path: 
         lib.close()
 
 
+_PARSE = """
+import sys
+from pathlib import Path
+from newsreader.store.parse_pool import parse_many
+for i, _, _ in parse_many(sorted(Path(sys.argv[1]).iterdir())):
+    if i == 0:
+        print("parsing", flush=True)
+"""
+
+
+def _workers_of(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+            if f"\nPPid:\t{pid}\n" in status and b"spawn_main" in cmdline:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's reaping is left
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_parse_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    write_articles(folder, 2500)  # past PARALLEL_MIN: parsed in worker processes
+    env = {**os.environ, "NEWSREADER_WORKERS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PARSE, str(folder)], env=env, stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"parsing"
+    workers = _workers_of(proc.pid)
+    assert workers, "the parse ran in worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers outlived their killed parent"
+
+
 def test_a_reader_works_while_another_process_ingests(tmp_path: Path) -> None:
     folder = tmp_path / "news"
     write_articles(folder, 1200)

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ PARALLEL_MIN = 2000
 # feeding thread waits for the GIL (up to the 5 ms switch interval) at every hand-over; ~35 ms
 # chunks keep the workers fed through that and still report progress several times a second.
 CHUNK = 100
+PARENT_CHECK_S = 0.5  # how often a worker looks whether its parent is still there
 MAX_WORKERS = 8
 
 
@@ -107,12 +109,22 @@ def _start_resource_tracker() -> None:
             sys.stderr = saved
 
 
-def _ignore_ctrl_c() -> None:
-    """In each worker: Ctrl-C at the terminal reaches the whole process group; the parent
-    decides what it means (stop between batches), a worker must not die of it mid-chunk."""
+def _init_worker() -> None:
+    """In each worker. Ctrl-C at the terminal reaches the whole process group: the parent
+    decides what it means (stop between batches), a worker must not die of it mid-chunk.
+    And a parent killed outright (kill -9, a closed terminal) leaves its workers parsing
+    chunks nobody will read, for minutes: each exits as soon as its parent is gone."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
@@ -123,7 +135,7 @@ def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> It
     chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
     _start_resource_tracker()
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_ignore_ctrl_c)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
     finished = False
     try:
         i = 0
