@@ -186,6 +186,24 @@ def test_the_identical_text_is_first_both_ways_when_added_later(
     assert got["art00.txt"][0] == twin.name
 
 
+def test_a_page_or_feed_entry_gets_its_neighbours_when_it_arrives(
+    tmp_path: Path, never_rebuild: None
+) -> None:
+    from newsreader.sources.models import IncomingDocument
+
+    paths = hand_made(tmp_path / "corpus")
+    twin = paths[16]  # the duplicate of art00, arriving as a web page this time
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths([p for p in paths if p != twin])
+        library.derive()
+        doc = IncomingDocument("https://example.org/twin", twin.read_text(encoding="utf-8"))
+        report = library.add_documents("url", doc.locator, None, [doc])
+        got = lists(library)
+    assert report.added == 1
+    assert got["twin"][0] == "art00.txt"  # ranked at arrival, no `derive` needed
+    assert got["art00.txt"][0] == "twin"
+
+
 def test_stored_lists_are_what_the_in_memory_index_ranks(tmp_path: Path) -> None:
     paths = hand_made(tmp_path / "corpus")
     with Library(tmp_path / "lib.sqlite3") as library:

@@ -12,7 +12,6 @@ from newsreader.library import Library, LibraryError
 
 def add_url(library: Library, url: str) -> dict[str, object]:
     """Fetch one page, extract its article and store it (raw page kept); a result line."""
-    from newsreader.library import incoming
     from newsreader.sources.extract import ExtractError, page_document
     from newsreader.sources.http import FetchError, fetch
 
@@ -25,7 +24,7 @@ def add_url(library: Library, url: str) -> dict[str, object]:
         print(f"newsreader: {url}: {e}", file=sys.stderr)
         return {"url": url, "ok": False, "error": str(e), "line": f"{url}: not added ({e})"}
     try:
-        report = incoming.add_documents(library.conn, "url", url, doc.title, [doc])
+        report = library.add_documents("url", url, doc.title, [doc])
     except LibraryError as e:
         raise CliError(str(e)) from None
     state = "added" if report.added else "updated" if report.updated else "unchanged"
@@ -46,7 +45,6 @@ def add_url(library: Library, url: str) -> dict[str, object]:
 
 def add_dataset(library: Library, path: Path, *, quiet: bool = False) -> dict[str, object]:
     """Stream a JSONL/CSV export into the library, one article per row; a result line."""
-    from newsreader.library import incoming
     from newsreader.sources.datasets import DatasetError, read_dataset
 
     path = path.expanduser().resolve()
@@ -61,8 +59,7 @@ def add_dataset(library: Library, path: Path, *, quiet: bool = False) -> dict[st
             print(f"\r{done} rows", end="", file=sys.stderr, flush=True)
 
     try:
-        report = incoming.add_documents(
-            library.conn,
+        report = library.add_documents(
             "dataset",
             str(path),
             path.name,

@@ -117,9 +117,7 @@ def _newsboat(args: argparse.Namespace) -> int:
         state = StateStore()
         try:
             for feed_url, docs in by_feed.items():
-                report = incoming.add_documents(
-                    library.conn, "feed", feed_url, names.get(feed_url), docs
-                )
+                report = library.add_documents("feed", feed_url, names.get(feed_url), docs)
                 for key in ("added", "updated", "unchanged"):
                     totals[key] += getattr(report, key)
                 if report.read_hashes:

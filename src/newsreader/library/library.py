@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from newsreader.library import churn, db, fts, incoming, ingest
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.progress import StageProgress
 from newsreader.search.hit import Hit
-from newsreader.sources.models import FeedResult
+from newsreader.sources.models import FeedResult, IncomingDocument
 from newsreader.store.state import classify_error
 
 if TYPE_CHECKING:
@@ -100,13 +100,7 @@ class Library:
             try:
                 report = ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
                 if not report.cancelled:
-                    from newsreader.library import derived
-
-                    # A few new articles get their neighbours and aligned pairs now (cheap);
-                    # many are left to the next `derive`, which rebuilds at once.
-                    derived.update_after_ingest(
-                        self.conn, self.reader, report.changed_ids, cancel=cancel
-                    )
+                    self._derive_new(report.changed_ids, cancel)
                 return report
             except sqlite3.Error as e:
                 raise _as_library_error(e, self.path) from None
@@ -198,6 +192,43 @@ class Library:
         with self._write_lock:  # the writer's connection: feed state is written there too
             return incoming.feed_sources(self.conn)
 
+    def add_documents(
+        self,
+        kind: str,
+        source_locator: str,
+        source_name: str | None,
+        docs: Iterable[IncomingDocument],
+        *,
+        cancel: threading.Event | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> incoming.DocumentsReport:
+        """Store documents (a page, a feed's entries, dataset rows) under their source, like
+        `add_paths` does files: a few new ones get their neighbours and aligned pairs at once."""
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
+        with self._write_lock:
+            try:
+                report = incoming.add_documents(
+                    self.conn,
+                    kind,
+                    source_locator,
+                    source_name,
+                    docs,
+                    cancel=cancel,
+                    progress=progress,
+                )
+                self._derive_new(report.changed_ids, cancel)
+                return report
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
+    def _derive_new(self, changed: Sequence[int], cancel: threading.Event | None) -> None:
+        from newsreader.library import derived
+
+        # A few new articles get their neighbours and aligned pairs now (cheap); many are
+        # left to the next `derive`, which rebuilds at once.
+        derived.update_after_ingest(self.conn, self.reader, changed, cancel=cancel)
+
     def fetch_feeds(
         self,
         feeds: Sequence[incoming.FeedSource] | None = None,
@@ -238,6 +269,7 @@ class Library:
                             # and entries left out would never be fetched again.
                             result.documents,
                         )
+                        self._derive_new(report.changed_ids, None)
                     recorded = result
                     if cancel is not None and cancel.is_set():
                         # Some of its pages may not have been read: without the validators
