@@ -47,6 +47,18 @@ class DiffOp:
         return DiffOp(op, self.b_start, self.b_end, self.a_start, self.a_end)  # type: ignore[arg-type]
 
 
+def _spans_json(x: Part | Passage) -> dict[str, Any]:
+    """What a part and a passage print alike: both sides' offsets, the kind, the score."""
+    return {
+        "a_start": x.a_start,
+        "a_end": x.a_end,
+        "b_start": x.b_start,
+        "b_end": x.b_end,
+        "kind": x.kind,
+        "score": round(x.score, 3),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One statement of a passage with its own kind: a passage that joins a sentence copied word
@@ -64,14 +76,7 @@ class Part:
         return (self.a_start, self.a_end) if side == "a" else (self.b_start, self.b_end)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "a_start": self.a_start,
-            "a_end": self.a_end,
-            "b_start": self.b_start,
-            "b_end": self.b_end,
-            "kind": self.kind,
-            "score": round(self.score, 3),
-        }
+        return _spans_json(self)
 
     def mirrored(self) -> Part:
         return Part(self.b_start, self.b_end, self.a_start, self.a_end, self.kind, self.score)
@@ -128,12 +133,7 @@ class Passage:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "a_start": self.a_start,
-            "a_end": self.a_end,
-            "b_start": self.b_start,
-            "b_end": self.b_end,
-            "kind": self.kind,
-            "score": round(self.score, 3),
+            **_spans_json(self),
             "diff": [d.to_json() for d in self.diff],
             "parts": [part.to_json() for part in self.pieces()],
         }
