@@ -154,12 +154,15 @@ class NewsreaderApp(App[int]):
                 corpus.name = self.corpus.name
             reading = ReadingState(open_store(), self.paths, self._write_state)
             reading.remember(corpus.articles)
-            loaded.append(corpus)
-            # Sorted here, off the UI thread (0.7 s for 100k titles), by the list's current key.
+            # Sorted here, off the UI thread (0.7 s for 100k titles), by the list's current key;
+            # the list sorts for itself if this cannot be done (the reader closing meanwhile).
             from newsreader.tui.widgets.article_list import sort_articles
 
-            key = self.main_screen.sort_key
-            order = (key, sort_articles(corpus.articles, key))
+            order = None
+            with contextlib.suppress(Exception):
+                key = self.main_screen.sort_key
+                order = (key, sort_articles(corpus.articles, key))
+            loaded.append(corpus)
             self.post_message(CorpusLoaded(corpus, reading, order))
 
         try:
