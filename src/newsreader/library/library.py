@@ -87,6 +87,20 @@ class Library:
 
     # -- writing --------------------------------------------------------------------------------
 
+    def _refuse_if_read_only(self, what: str = "") -> None:
+        if self.read_only:
+            raise db.LibraryError(f"the library {self.path} is read-only{what}")
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time on the write connection (the reader's watcher and fetch write
+        too); SQLite's trouble (full disk, locked, damaged) comes out as one `LibraryError`."""
+        with self._write_lock:
+            try:
+                yield
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
     def add_paths(
         self,
         paths: Sequence[str | Path],
@@ -94,16 +108,12 @@ class Library:
         cancel: threading.Event | None = None,
         progress: ingest.Progress | None = None,
     ) -> ingest.IngestReport:
-        if self.read_only:
-            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
-        with self._write_lock:
-            try:
-                report = ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
-                if not report.cancelled:
-                    self._derive_new(report.changed_ids, cancel)
-                return report
-            except sqlite3.Error as e:
-                raise _as_library_error(e, self.path) from None
+        self._refuse_if_read_only(": nothing can be added")
+        with self._writing():
+            report = ingest.add_paths(self.conn, paths, cancel=cancel, progress=progress)
+            if not report.cancelled:
+                self._derive_new(report.changed_ids, cancel)
+            return report
 
     def derive(
         self,
@@ -125,22 +135,18 @@ class Library:
         top = derived.K if top is None else top
         if ids is not None and len(set(ids)) == self.count():
             ids = None  # the view is the whole library: its stored neighbours answer
-        if self.read_only:
-            raise db.LibraryError(f"the library {self.path} is read-only")
-        with self._write_lock:
-            try:
-                return derived.engine(
-                    self.conn,
-                    self.reader,
-                    ids,
-                    top=top,
-                    cancel=cancel,
-                    stages=stages,
-                    articles=articles,
-                    lock=self._write_lock,
-                )
-            except sqlite3.Error as e:
-                raise _as_library_error(e, self.path) from None
+        self._refuse_if_read_only()
+        with self._writing():
+            return derived.engine(
+                self.conn,
+                self.reader,
+                ids,
+                top=top,
+                cancel=cancel,
+                stages=stages,
+                articles=articles,
+                lock=self._write_lock,
+            )
 
     def refresh(
         self,
@@ -173,11 +179,8 @@ class Library:
             if owner is not None:
                 by_source.setdefault(owner.id, []).append(path)
         for source_id, files in by_source.items():
-            with self._write_lock:
-                try:
-                    one = ingest.add_paths(self.conn, files, cancel=cancel, into=source_id)
-                except sqlite3.Error as e:
-                    raise _as_library_error(e, self.path) from None
+            with self._writing():
+                one = ingest.add_paths(self.conn, files, cancel=cancel, into=source_id)
             for name in ("added", "updated", "unchanged", "missing", "newly_missing"):
                 setattr(report, name, getattr(report, name) + getattr(one, name))
             report.skipped += one.skipped
@@ -204,23 +207,19 @@ class Library:
     ) -> incoming.DocumentsReport:
         """Store documents (a page, a feed's entries, dataset rows) under their source, like
         `add_paths` does files: a few new ones get their neighbours and aligned pairs at once."""
-        if self.read_only:
-            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
-        with self._write_lock:
-            try:
-                report = incoming.add_documents(
-                    self.conn,
-                    kind,
-                    source_locator,
-                    source_name,
-                    docs,
-                    cancel=cancel,
-                    progress=progress,
-                )
-                self._derive_new(report.changed_ids, cancel)
-                return report
-            except sqlite3.Error as e:
-                raise _as_library_error(e, self.path) from None
+        self._refuse_if_read_only(": nothing can be added")
+        with self._writing():
+            report = incoming.add_documents(
+                self.conn,
+                kind,
+                source_locator,
+                source_name,
+                docs,
+                cancel=cancel,
+                progress=progress,
+            )
+            self._derive_new(report.changed_ids, cancel)
+            return report
 
     def _derive_new(self, changed: Sequence[int], cancel: threading.Event | None) -> None:
         from newsreader.library import derived
@@ -242,8 +241,7 @@ class Library:
         only network use besides `add URL`; per-feed trouble is in the result's `error`."""
         from newsreader.sources.feeds import iter_fetch_feeds  # httpx, trafilatura: on use
 
-        if self.read_only:
-            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be added")
+        self._refuse_if_read_only(": nothing can be added")
         feeds = list(self.feeds() if feeds is None else feeds)
         by_url = {f.spec.url: f for f in feeds}
         with self._write_lock:
@@ -257,27 +255,24 @@ class Library:
         ):
             source = by_url[result.url]
             report = None
-            with self._write_lock:  # the reader's folder watcher writes too
-                try:
-                    if result.documents:
-                        report = incoming.add_documents(
-                            self.conn,
-                            "feed",
-                            result.url,
-                            source.spec.name,
-                            # Not cancelled halfway: the feed's ETag is recorded next,
-                            # and entries left out would never be fetched again.
-                            result.documents,
-                        )
-                        self._derive_new(report.changed_ids, None)
-                    recorded = result
-                    if cancel is not None and cancel.is_set():
-                        # Some of its pages may not have been read: without the validators
-                        # the next fetch reads the whole feed again instead of a 304.
-                        recorded = replace(result, etag=None, last_modified=None)
-                    incoming.record_fetch(self.conn, source.id, recorded)
-                except sqlite3.Error as e:
-                    raise _as_library_error(e, self.path) from None
+            with self._writing():
+                if result.documents:
+                    report = incoming.add_documents(
+                        self.conn,
+                        "feed",
+                        result.url,
+                        source.spec.name,
+                        # Not cancelled halfway: the feed's ETag is recorded next, and
+                        # entries left out would never be fetched again.
+                        result.documents,
+                    )
+                    self._derive_new(report.changed_ids, None)
+                recorded = result
+                if cancel is not None and cancel.is_set():
+                    # Some of its pages may not have been read: without the validators the
+                    # next fetch reads the whole feed again instead of a 304.
+                    recorded = replace(result, etag=None, last_modified=None)
+                incoming.record_fetch(self.conn, source.id, recorded)
             yield result, report
 
     def ensure_seeded(self) -> None:
@@ -292,9 +287,8 @@ class Library:
         """Forget the source named by `ref` (its path, URL, name or id); returns it and how
         many articles went with it. Raises `KeyError` with a message when nothing matches."""
         source = self.find_source(ref)
-        if self.read_only:
-            raise db.LibraryError(f"the library {self.path} is read-only: nothing can be removed")
-        with self._write_lock:
+        self._refuse_if_read_only(": nothing can be removed")
+        with self._writing():
             count = ingest.remove_source(self.conn, source.id)
         return source, count
 
