@@ -223,11 +223,9 @@ def flag_repeated_lines(articles: Sequence[Article], min_articles: int = 3) -> N
         flag_lines(articles, repeated)
 
 
-def flag_lines(articles: Sequence[Article], repeated: set[str]) -> list[Article]:
-    """Flag the short lines of `articles` that are in `repeated` (normalised lines, from
-    `corpus_repeated`) as boilerplate, in place; returns the articles that changed. A changed
-    article gets a new paragraph list (the old one is left as it was)."""
-    # Furniture recurs by definition: normalise each distinct line once.
+def line_normaliser() -> Callable[[str], str]:
+    """`normalise_line` with a memory: furniture recurs by definition, so each distinct line
+    is normalised once (for one pass; the memory goes with the function)."""
     normalised: dict[str, str] = {}
 
     def norm(line: str) -> str:
@@ -236,6 +234,14 @@ def flag_lines(articles: Sequence[Article], repeated: set[str]) -> list[Article]
             n = normalised[line] = normalise_line(line)
         return n
 
+    return norm
+
+
+def flag_lines(articles: Sequence[Article], repeated: set[str]) -> list[Article]:
+    """Flag the short lines of `articles` that are in `repeated` (normalised lines, from
+    `corpus_repeated`) as boilerplate, in place; returns the articles that changed. A changed
+    article gets a new paragraph list (the old one is left as it was)."""
+    norm = line_normaliser()
     out = []
     for a in articles:
         changed = False

@@ -370,23 +370,16 @@ def _mark_gone(conn: sqlite3.Connection, source_id: int, locators: set[str]) -> 
 def _flag_repeated(conn: sqlite3.Connection, shorts: list[tuple[int, list[str]]]) -> None:
     """The loader's corpus-wide pass (short lines in 3+ articles are site furniture) over the
     articles written in this run; rows whose flags change are read back and rewritten."""
-    from newsreader.corpus.boilerplate import corpus_repeated, normalise_line
-    from newsreader.corpus.loader import flag_lines
+    from newsreader.corpus.boilerplate import corpus_repeated
+    from newsreader.corpus.loader import flag_lines, line_normaliser
 
     if len(shorts) < 3:
         return
     repeated = corpus_repeated([lines for _, lines in shorts])
     if not repeated:
         return
-    normalised: dict[str, str] = {}
-    touched = [
-        aid
-        for aid, lines in shorts
-        if any(
-            (normalised.get(line) or normalised.setdefault(line, normalise_line(line))) in repeated
-            for line in lines
-        )
-    ]
+    norm = line_normaliser()
+    touched = [aid for aid, lines in shorts if any(norm(line) in repeated for line in lines)]
     for i in range(0, len(touched), BATCH):
         articles = _articles(conn, touched[i : i + BATCH])
         changed = flag_lines(list(articles.values()), repeated)
