@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from heapq import nlargest
@@ -128,23 +129,24 @@ def remove_terms(conn: sqlite3.Connection, counts: Counter[str]) -> None:
 # -- answering query words -------------------------------------------------------------------
 
 
-class Lexicon:
+class Lexicon(ABC):
     """Where terms and their document frequencies come from (the library, or one text)."""
 
+    @abstractmethod
     def df(self, term: str) -> int:
-        raise NotImplementedError
+        """How often `term` occurs: in how many articles (the library), or in one text."""
 
+    @abstractmethod
     def completions(self, prefix: str, most: int) -> list[tuple[str, int]]:
         """Terms longer than `prefix` starting with it: the `most` most frequent."""
-        raise NotImplementedError
 
+    @abstractmethod
     def near(self, word: str) -> list[tuple[str, int]]:
         """Terms one edit from `word`: typo candidates."""
-        raise NotImplementedError
 
+    @abstractmethod
     def prefixed(self, prefixes: Iterable[str], most: int) -> list[tuple[str, int]]:
         """Terms starting with any of `prefixes`: the `most` most frequent."""
-        raise NotImplementedError
 
 
 class SqlLexicon(Lexicon):
