@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The test command runs the property tests on a fixed seed: whether a change lands must not
+# depend on the dice. Hunting for new counterexamples is done on purpose, with fresh randomness
+# and more examples: HYPOTHESIS_PROFILE=random.
+settings.register_profile("fixed", derandomize=True, print_blob=True)
+settings.register_profile("random", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -242,5 +242,11 @@ def test_edited_copies_give_passages_a_reader_can_follow(pair: tuple[str, str]) 
         " flood flood flood flood flood families flood harvest flood warned."
     ),
 )
+# two crossing chains of repeated sentences must not both claim the sentence between (found by
+# hypothesis in CI)
+@example(
+    "Flood flood river rescue. Flood flood river council. Flood flood river rescue.",
+    "Flood flood council river. Flood flood rescue river. Flood flood council river.",
+)
 def test_unrelated_articles_give_passages_a_reader_can_follow(a: str, b: str) -> None:
     check_structure(compare_texts(a, b), a, b)

@@ -235,11 +235,16 @@ def _join_runs(
 
     def swallows(group: list[Passage], p: Passage) -> bool:
         """Joining p to the group would claim another passage's words on both sides (a
-        sentence matched twice, in repetitive text)."""
+        sentence matched twice, in repetitive text), or words another group already spans
+        (two crossing chains of repeated sentences would each claim the stretch between)."""
         whole = _whole(group[0], p)
         mine = {id(q) for q in group} | {id(p)}
         hi = bisect.bisect_left(a_starts, whole.a_end)
-        return any(_overlap(whole, q) for q in ordered[:hi] if id(q) not in mine)
+        if any(_overlap(whole, q) for q in ordered[:hi] if id(q) not in mine):
+            return True
+        return any(
+            _overlap(whole, _whole(g[0], g[-1])) for g in groups if len(g) > 1 and g is not group
+        )
 
     groups: list[list[Passage]] = []
     for p in ordered:
