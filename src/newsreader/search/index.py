@@ -31,6 +31,7 @@ _GAP = NEAR + 1  # separator tokens between an article's text and its metadata l
 IN_ARTICLE_CAP = 5000  # hits n/N can step through in one (giant) article
 MAX_QUERY_WORDS = 32  # a pasted paragraph is searched by its first words
 _PROGRESS_EVERY = 200
+COLLECT_AFTER = 1000  # articles: a build this big ends with a full garbage collection
 
 
 class SearchIndex:
@@ -62,7 +63,7 @@ class SearchIndex:
         """
         articles = list(corpus.articles if isinstance(corpus, Corpus) else corpus)
         index = cls(articles)
-        with _no_gc():
+        with _no_gc(collect=len(articles) >= COLLECT_AFTER):
             index._add_all(cancel, progress)
         return index
 
@@ -245,11 +246,13 @@ class _Doc(NamedTuple):
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def _no_gc(*, collect: bool) -> Iterator[None]:
     """Millions of small acyclic objects: the cycle collector would only cost time here.
 
-    One full collection at the end, still in the caller's (worker) thread: otherwise the
-    first keystroke's allocations would trigger it (~0.25 s at 10k articles, GIL held).
+    With `collect`, one full collection at the end, still in the caller's (worker) thread:
+    otherwise the first keystroke's allocations would trigger it (~0.25 s at 10k articles, GIL
+    held). A small build leaves too little to matter, and a full collection of a big process's
+    heap after each one would cost more than the build.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -258,7 +261,8 @@ def _no_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-            gc.collect()
+            if collect:
+                gc.collect()
 
 
 def _meta_line(article: Article) -> str:
