@@ -109,15 +109,18 @@ def _start_resource_tracker() -> None:
             sys.stderr = saved
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     """In each worker. Ctrl-C at the terminal reaches the whole process group: the parent
     decides what it means (stop between batches), a worker must not die of it mid-chunk.
     And a parent killed outright (kill -9, a closed terminal) leaves its workers parsing
-    chunks nobody will read, for minutes: each exits as soon as its parent is gone."""
+    chunks nobody will read, for minutes: each exits as soon as its parent is gone.
+
+    `parent` is the parent's pid as the parent gave it: a worker slow to start (a busy
+    machine) may begin after its parent died, and would take its new parent for the one to
+    watch."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -135,7 +138,9 @@ def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> It
     chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
     _start_resource_tracker()
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+    pool = ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
     finished = False
     try:
         i = 0
