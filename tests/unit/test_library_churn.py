@@ -64,6 +64,27 @@ def test_later_arrivals_are_checked_and_removal_cascades(tmp_path: Path) -> None
         assert lib.conn.execute("SELECT count(*) FROM release_shingle").fetchone()[0] == 0
 
 
+def test_a_release_arriving_after_its_coverage_badges_it(tmp_path: Path) -> None:
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        lib.add_paths([_write(tmp_path / "news", "coverage.txt", COVERAGE)])
+        lib.add_paths([_write(tmp_path / "news", "unrelated.txt", UNRELATED)])
+        assert churn.matches(lib.conn) == {}  # no release yet
+        # The release comes later (a feed that published it after the papers did).
+        report = incoming.add_documents(
+            lib.conn,
+            "feed",
+            "http://example.test/pr",
+            "Wire",
+            [IncomingDocument("http://example.test/pr/1", RELEASE, title="Harbour Lights")],
+        )
+        (release_id,) = report.changed_ids
+        found = churn.matches(lib.conn)
+        ids = _by_name(lib)
+        assert set(found) == {ids["coverage.txt"]}  # found through the search index
+        assert found[ids["coverage.txt"]].release_id == release_id
+        assert 60 <= found[ids["coverage.txt"]].reused_pct <= 80
+
+
 def test_a_changed_release_rechecks_what_pointed_at_it(tmp_path: Path) -> None:
     folder = tmp_path / "news"
     _write(folder, "release.txt", RELEASE)
@@ -86,8 +107,11 @@ def test_no_releases_no_checks_and_unrelated_text_never_matches(tmp_path: Path) 
         lib.add_paths([folder])
         assert churn.matches(lib.conn) == {}
         lib.add_paths([_write(tmp_path / "r", "release.txt", RELEASE)])
-        # Checked on arrival only: the coverage already stored is not re-checked.
-        assert churn.matches(lib.conn) == {}
+        # The coverage already stored is found by the release's phrases; the unrelated is not.
+        assert {Path(m.release_locator).name for m in churn.matches(lib.conn).values()} == {
+            "release.txt"
+        }
+        assert len(churn.matches(lib.conn)) == 1
         (unrelated,) = [a for a in lib.articles() if "library" in a.display_title.lower()]
         assert churn.check_article(lib.conn, unrelated, unrelated.article_id) is None
 

@@ -9,14 +9,17 @@ the library. The releases sharing most shingles (at least `MIN_SHARED`) are veri
 `compare_articles`; the one the new article reused most, when that is at least `MIN_PCT`
 percent of it, is stored in `churn` (one row per article).
 
-A release arriving re-checks nothing already stored (the check is on arrival); a release that
-changes or goes re-checks the articles that pointed at it. Both tables cascade with `article`.
+A release arriving after its coverage finds it too: phrases spread over the release are looked
+up in the library's search index (`fts.phrase_counts`), and the articles holding several of them
+are checked again. A release that changes or goes re-checks the articles that pointed at it.
+Both tables cascade with `article`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
 import sqlite3
 import threading
@@ -33,6 +36,11 @@ SHINGLE = 5  # words: long enough that stock phrases rarely match, short enough 
 MIN_SHARED = 3  # shingles a release must share with an article to be compared at all
 TOP_CANDIDATES = 3  # releases verified per article, most shared shingles first
 MIN_PCT = 10.0  # share of the article reused from a release below which no badge is stored
+# A release arriving after its coverage: phrases of it looked up in the search index, how many
+# an earlier article must hold to be checked again, and how many articles are checked at most.
+PROBES = 24
+MIN_PROBES = 2
+MAX_EARLIER = 200
 SHORT_SOURCE = 24  # characters of the release's outlet (or title) in a list badge
 _CHUNK = 500  # hashes per lookup (SQLite's variable limit is far above; keeps plans simple)
 _WORD = re.compile(r"\w+")
@@ -223,10 +231,12 @@ def check_new(
         _index_releases(conn, releases)
     if conn.execute("SELECT 1 FROM release_shingle LIMIT 1").fetchone() is None:
         return 0  # no releases in the library: nothing to be churned from
-    if stale:
+    earlier = _earlier_coverage(conn, releases, set(ids), cancel)
+    if stale or earlier:
         source = TextSource(conn)
         known = set(ids)
-        others += [(aid, _stored(conn, source, aid)) for aid in stale if aid not in known]
+        again = dict.fromkeys(a for a in [*stale, *earlier] if a not in known)
+        others += [(aid, _stored(conn, source, aid)) for aid in again]
     found: list[tuple[int, int, float, int, float]] = []
     for aid, article in others:
         if cancel is not None and cancel.is_set():
@@ -242,6 +252,35 @@ def check_new(
                 found,
             )
     return len(found)
+
+
+def _earlier_coverage(
+    conn: sqlite3.Connection,
+    releases: Sequence[tuple[int, Article]],
+    arrived: set[int],
+    cancel: threading.Event | None,
+) -> list[int]:
+    """Articles already in the library that hold several phrases of these new releases (the
+    coverage came first): they are checked again, against every release."""
+    from newsreader.library import fts
+
+    out: list[int] = []
+    for _, release in releases:
+        if cancel is not None and cancel.is_set():
+            break
+        body = "\n".join(
+            release.text[p.start : p.end] for p in release.paragraphs if not p.boilerplate
+        )
+        counts = fts.phrase_counts(conn, body, size=SHINGLE, probes=PROBES, limit=MAX_EARLIER)
+        found = [aid for aid, n in counts.most_common() if n >= MIN_PROBES and aid not in arrived]
+        kinds = dict(
+            conn.execute(
+                "SELECT id, kind FROM article WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(found[:MAX_EARLIER]),),
+            ).fetchall()
+        )
+        out += [aid for aid in found[:MAX_EARLIER] if kinds.get(aid, RELEASE_KIND) != RELEASE_KIND]
+    return out
 
 
 def _dependants(conn: sqlite3.Connection, release_ids: Sequence[int]) -> list[int]:

@@ -627,6 +627,30 @@ def search(
     return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
 
 
+def phrase_counts(
+    conn: sqlite3.Connection, text: str, *, size: int, probes: int, limit: int
+) -> Counter[int]:
+    """For up to `probes` phrases of `size` words spread evenly over `text`: how many of them
+    each indexed article holds in its body (at most `limit` articles per phrase). Finds the
+    texts that reused this one without a shingle index of the whole library."""
+    words, _ = split_words(text)
+    terms = [w if w.isascii() else TERMS[w] for w in words]
+    terms = [t for t in terms if t]
+    starts = range(len(terms) - size + 1)
+    if not starts:
+        return Counter()
+    step = max(1, len(starts) // probes)
+    found: Counter[int] = Counter()
+    for i in list(starts[::step])[:probes]:
+        phrase = _quote(" ".join(terms[i : i + size]))
+        rows = conn.execute(
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH ? LIMIT ?",
+            ("body : " + phrase, limit),
+        )
+        found.update(int(r[0]) for r in rows)
+    return found
+
+
 def _json(items: Iterable[object]) -> str:
     import json
 
