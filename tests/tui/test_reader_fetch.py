@@ -166,3 +166,26 @@ async def test_without_feeds_the_fetch_key_stays_out_of_the_footer(tmp_path: Pat
         assert any(r.binding_id == "reader.fetch" for r in key_rows(app))  # still in help
         await pilot.press("R")
         assert not app.fetching
+
+
+@sync
+async def test_a_feed_read_with_trouble_says_so(httpserver: HTTPServer) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/rss").respond_with_data(
+        rss(base, "Harbour News", ["p1", "gone"]), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/p1").respond_with_data(
+        article_page("Harbour story 1"), content_type="text/html"
+    )
+    httpserver.expect_request("/gone").respond_with_data("gone", status=404)
+    add_feeds(f"{base}/rss")
+    app = make_app([])
+    seen = record_notifications(app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: not app.fetching, "the fetch finished")
+        warned = [m for m, severity in seen if severity == "warning"]
+        trouble = "Harbour News: 1 of 2 pages could not be read"
+        assert any(m.startswith(trouble) for m in warned), seen
+        assert any(m == "Fetch done: 2 new articles." for m, _ in seen)  # the summary is kept

@@ -82,6 +82,10 @@ _LIST_INDEX: Migration = (
 )
 
 
+# The reader paints the newest articles before it reads the whole list (`Library.first_page`).
+_DATE_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS article_date ON article(date)",)
+
+
 def _migrations() -> tuple[Migration, ...]:
     # The search index's, churn's and the derived data's own steps, appended in order.
     from newsreader.library import churn, derived_schema, fts
@@ -92,6 +96,7 @@ def _migrations() -> tuple[Migration, ...]:
         _LIST_INDEX,
         *churn.MIGRATIONS,
         *derived_schema.MIGRATIONS,
+        _DATE_INDEX,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -343,6 +344,24 @@ class Library:
             rows.sort(key=lambda r: r["locator"])
         return [StoredArticle.from_row(r, self.reader) for r in rows]
 
+    def newest(self, limit: int) -> list[StoredArticle] | None:
+        """The `limit` newest dated articles, newest first (equal dates by title): what the
+        reader's list sorted by date shows first, read by the date index without reading the
+        whole list. None when fewer articles are dated (the whole list is then small, or
+        mostly undated, and is read as it is)."""
+        sql = f"SELECT {LIST_COLUMNS} FROM article WHERE date > ''"
+        rows = self._read(sql + " ORDER BY date DESC LIMIT ?", (limit,))
+        if len(rows) < limit:
+            return None
+        # Every article of the last date shown: which of them come first depends on titles,
+        # a key SQL cannot give (Unicode casefolding); the caller sorts and cuts.
+        last = rows[-1]["date"]
+        rows = [r for r in rows if r["date"] != last]
+        ties = self._read(sql + " AND date = ? LIMIT ?", (last, 20 * limit))
+        if len(ties) == 20 * limit:
+            return None  # one date for most of the library: no quick first page
+        return [StoredArticle.from_row(r, self.reader) for r in rows + ties]
+
     def corpus(self, ids: Sequence[int] | None = None, name: str = "library") -> Corpus:
         return Corpus(articles=list(self.articles(ids)), name=name)
 
@@ -415,10 +434,12 @@ class Library:
         """`search` as the reader and the CLI show it: each hit with its article (taken from
         `articles` by id when given, so the reader's list objects are reused)."""
         found = self.search(query, limit=limit, cancel=cancel, within=within)
-        by_id = dict(articles or {})
-        missing = [h.article_id for h in found if h.article_id not in by_id]
-        if missing:
-            by_id.update((a.article_id, a) for a in self.articles(missing))
+        # The reader's map of 100k articles is read, never copied (a copy per keystroke took
+        # longer than the search).
+        known = articles if articles is not None else {}
+        missing = [h.article_id for h in found if h.article_id not in known]
+        fresh = {a.article_id: a for a in self.articles(missing)} if missing else {}
+        by_id = ChainMap(known, fresh)
         return [
             Hit(
                 by_id[h.article_id],

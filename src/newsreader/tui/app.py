@@ -27,6 +27,7 @@ from newsreader.tui.messages import (
     CorpusLoaded,
     FeedsFetched,
     FilesChanged,
+    FirstPage,
     IndexReady,
     LibraryRefreshed,
     LoadFailed,
@@ -40,6 +41,10 @@ PROGRESS_INTERVAL = 0.05  # seconds between progress messages: enough to animate
 MAX_SKIP_NOTES = 3
 # The list is drawn before the library looks at its folders (a refresh holds the GIL for a while).
 REFRESH_DELAY = 0.25
+# Rows read first from a big library (newest first), shown while the rest is read: more than
+# a tall terminal shows, so paging down works at once.
+FIRST_PAGE = 200
+PAGE_WAIT = 1.0  # seconds the load worker waits for the first page to be drawn, at most
 
 
 class NewsreaderApp(App[int]):
@@ -148,11 +153,32 @@ class NewsreaderApp(App[int]):
         From the library database: a reopen reads rows, a first open parses what is new.
         """
         loaded: list[Corpus] = []
+        early: list[ReadingState] = []
+
+        def first_page(library: Any) -> list[Article] | None:
+            # Only for the list's default view: the newest first, every article shown.
+            screen = self.main_screen
+            if screen.sort_key != "date" or screen.filter_mode != "all":
+                return None
+            newest = library.newest(FIRST_PAGE)
+            if newest is None:
+                return None
+            from newsreader.tui.widgets.article_list import sort_articles
+
+            page = sort_articles(newest, "date")[:FIRST_PAGE]
+            reading = ReadingState(open_store(), self.paths, self._write_state)
+            early.append(reading)
+            message = FirstPage(page, reading, library.count())
+            self.post_message(message)
+            message.drawn.wait(PAGE_WAIT)
+            return page
 
         def corpus_ready(corpus: Corpus) -> None:
             if corpus.name == "corpus":
                 corpus.name = self.corpus.name
-            reading = ReadingState(open_store(), self.paths, self._write_state)
+            reading = (
+                early[0] if early else ReadingState(open_store(), self.paths, self._write_state)
+            )
             reading.remember(corpus.articles)
             # Sorted here, off the UI thread (0.7 s for 100k titles), by the list's current key;
             # the list sorts for itself if this cannot be done (the reader closing meanwhile).
@@ -172,6 +198,7 @@ class NewsreaderApp(App[int]):
                 progress=self._throttled("Reading"),
                 index_progress=self._throttled("Indexing"),
                 on_corpus=corpus_ready,
+                first_page=first_page,
             )
         except Exception as error:  # whatever the loader hits, the app stays up and says why
             if loaded:  # the corpus is shown; only search failed
@@ -228,6 +255,15 @@ class NewsreaderApp(App[int]):
                 return  # a late report of a fetch that ended or is stopping
             stage = f"Fetching {stage[6:]} ({self._fetch_new} new; R stops)"
         self.main_screen.show_progress(stage, message.done, message.total)
+
+    def on_first_page(self, message: FirstPage) -> None:
+        if not self.screen_stack or self.corpus.articles:  # closing, or the list came first
+            message.drawn.set()
+            return
+        self.reading = message.reading
+        self.sub_title = f"{self.corpus.name} · {message.total} articles · reading…"
+        self.main_screen.first_page(message.articles, message.total)
+        self.call_after_refresh(message.drawn.set)
 
     def on_corpus_loaded(self, message: CorpusLoaded) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
@@ -421,6 +457,17 @@ class NewsreaderApp(App[int]):
                 timeout=10,
                 markup=False,
             )
+        elif result is not None and result.warnings:
+            # Fetched, with something to know (cut at the size cap, a wrong charset, items
+            # skipped): the same lines `newsreader fetch` prints.
+            self.notify(
+                f"{one_line(result.label, 60)}: "
+                + "; ".join(one_line(w, 120) for w in result.warnings[:3]),
+                title="Feed warning",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         if message.articles:
             if self.paths:  # a folder view: the feed's articles are in the library, not here
                 self._fetch_new += len(message.articles)
@@ -571,6 +618,7 @@ def read_corpus_and_index(
     progress: Callable[[int, int], None] | None = None,
     index_progress: Callable[[int, int], None] | None = None,
     on_corpus: Callable[[Corpus], None],
+    first_page: Callable[[Any], Sequence[Article] | None] | None = None,
 ) -> tuple[Corpus, Any | None]:
     """The library view to show (`on_corpus` as soon as it is known), then its search.
 
@@ -587,8 +635,18 @@ def read_corpus_and_index(
         corpus.skipped = list(report.skipped)
         ids: list[int] | None = report.article_ids
     else:
+        # A big library shows its newest articles first: `first_page` reads and shows them
+        # (None: not worth it), and the whole list keeps those objects, so the reader's
+        # cursor and text pane stay on the article they were on.
+        page = first_page(library) if first_page is not None else None
         library.ensure_seeded()
         corpus = library.corpus(name="library")
+        if page:
+            shown = {a.article_id: a for a in page if isinstance(a, StoredArticle)}
+            corpus.articles = [
+                shown.get(a.article_id, a) if isinstance(a, StoredArticle) else a
+                for a in corpus.articles
+            ]
         ids = None
     on_corpus(corpus)
     return corpus, LibrarySearch(library, corpus, ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual.message import Message
@@ -17,6 +18,19 @@ class LoadProgress(Message):
         self.stage = stage
         self.done = done
         self.total = total
+
+
+class FirstPage(Message):
+    """The newest articles, read before the whole list (a big library): shown at once."""
+
+    def __init__(self, articles: list[Any], reading: Any, total: int) -> None:
+        super().__init__()
+        self.articles = articles  # sorted as the list sorts by date
+        self.reading = reading  # a ReadingState, the one CorpusLoaded brings later
+        self.total = total  # articles in the library
+        # Set once the page is drawn: the worker waits for it before reading the rest, which
+        # holds the GIL for a second or more and would hold the first frame back.
+        self.drawn = threading.Event()
 
 
 class CorpusLoaded(Message):

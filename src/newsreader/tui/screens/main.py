@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from newsreader.tui.app import NewsreaderApp
 
 SEARCH_LIMIT = 50
+# Keys that work on the whole list: greyed while only a big library's first page is shown.
+WHOLE_LIST_ACTIONS = frozenset(
+    {"compare", "stories", "whats_new", "matrix", "cycle_filter", "cycle_sort", "fetch_feeds"}
+)
 
 
 class MainScreen(ReadingActions, Screen[None]):
@@ -62,6 +66,10 @@ class MainScreen(ReadingActions, Screen[None]):
         # find_in_article spans for the article in the text pane, and which one is current.
         self._spans: list[tuple[int, int]] = []
         self._span_index: int | None = None
+        # While only the first page of a big library is listed: views that need every
+        # article wait, and the article the page opened on (to tell if the reader moved).
+        self._page_only = False
+        self._page_article: Article | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,14 +128,35 @@ class MainScreen(ReadingActions, Screen[None]):
     def hide_progress(self) -> None:
         self.query_one("#progress").display = False
 
+    def first_page(self, articles: list[Article], total: int) -> None:
+        """Show the newest articles of a big library while the whole list is read."""
+        listed = self.article_list
+        listed.status = self.article_status
+        listed.badge = self.article_badge
+        listed.set_articles(articles, self.sort_key, presorted=True)
+        self._page_only = True
+        self.query_one("#list-status", Label).update(
+            Text(f"newest {len(articles)} of {total} articles · reading the rest…")
+        )
+        if not self.restore_position():
+            self.text_view.show_article(listed.article)
+        self._page_article = listed.article
+        self.refresh_bindings()
+
     def corpus_loaded(self, corpus: Corpus) -> None:
-        """Fill the list and go back to where the reader was (or the first article)."""
+        """Fill the list and go back to where the reader was (or the first article), unless
+        the reader moved in the first page meanwhile: then it stays on that article."""
         articles = self.article_list
         articles.empty_message = "No articles could be loaded." if not corpus.articles else ""
         articles.status = self.article_status
         articles.badge = self.article_badge
+        moved = self._page_only and articles.article is not self._page_article
+        self._page_only = False
+        self._page_article = None
         self.refill_list()
-        restored = self.restore_position()  # shown, scrolled, when its Highlighted arrives
+        self.refresh_bindings()
+        # shown, scrolled, when its Highlighted arrives
+        restored = False if moved else self.restore_position()
         # Else shown now, not when the list's Highlighted message arrives: keys pressed
         # straight after loading act on the article the user sees.
         if (
@@ -309,6 +338,8 @@ class MainScreen(ReadingActions, Screen[None]):
         (and only then in the footer)."""
         if action in ("next_hit", "previous_hit"):
             return bool(self._spans)
+        if self._page_only and action in WHOLE_LIST_ACTIONS:
+            return None  # shown greyed until the whole list is read (a second or two)
         if action == "fetch_feeds":  # no feeds: no key taking room in the footer
             return self.app.feed_count > 0 or self.app.fetching
         return True
