@@ -121,3 +121,39 @@ def test_picker_escape_closes(seeds: Corpus) -> None:
             assert not isinstance(app.screen, ComparePicker)
 
     asyncio.run(run())
+
+
+def test_a_library_answers_for_candidates_nothing_built_in_memory(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the library the picker's candidates come from the library (its search index when
+    the related index was never built): a 100k library must not be indexed in memory."""
+    from newsreader.library import Library
+    from newsreader.tui.app import LibrarySearch
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n, article in enumerate(_hand_made()):
+        (folder / f"{n}.txt").write_text(article.text, encoding="utf-8")
+    monkeypatch.setattr(compare_picker, "EXACT_LIMIT", 1)
+    monkeypatch.setattr(compare_picker, "EXACT_TOP", 1)
+
+    def no_memory_index(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the related index was built in memory")
+
+    monkeypatch.setattr(compare_picker, "related_index", no_memory_index)
+    with Library() as library:
+        library.add_paths([folder])
+        corpus = library.corpus()
+        index = LibrarySearch(library, corpus, None)
+        by_name = {a.path.name: a for a in corpus.articles}
+        base, copy, unrelated = by_name["0.txt"], by_name["1.txt"], by_name["2.txt"]
+        others = [a for a in corpus.articles if a is not base]
+        rows = rank_rows(base, others, corpus=corpus, index=index)
+        assert rows[0].article is copy and rows[0].comparison is not None
+        assert rows[0].similarity is None  # the search index gives an order, not a score
+        assert unrelated in [r.article for r in rows]
+        # Once `related` built the stored index, its scores come with the candidates.
+        library.derive()
+        rows = rank_rows(base, others, corpus=corpus, index=index)
+        assert rows[0].article is copy and rows[0].similarity is not None

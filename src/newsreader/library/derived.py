@@ -399,6 +399,12 @@ def rebuild(
         progress(total, total)
 
 
+def built(conn: sqlite3.Connection) -> bool:
+    """Whether the neighbour lists were built (and by this analysis version): the stored
+    index's document frequencies then cover the library."""
+    return _meta(conn, _BUILT) is not None and _meta(conn, _VERSION) == VERSION
+
+
 def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute(
         "INSERT INTO meta(key, value) VALUES (?, ?) "

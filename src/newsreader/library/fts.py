@@ -20,6 +20,7 @@ and date. A query runs in two steps:
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 import threading
@@ -649,6 +650,37 @@ def phrase_counts(
         )
         found.update(int(r[0]) for r in rows)
     return found
+
+
+def more_like(
+    conn: sqlite3.Connection, text: str, *, limit: int, terms: int = 24, exclude: int | None = None
+) -> list[int]:
+    """Articles most like `text` by the search index, best first: its `terms` most distinctive
+    words (count x idf from the index's document frequencies), any of them, ranked by bm25.
+    What the compare picker asks of a library whose related index was never built."""
+    words, _ = split_words(text)
+    counts = Counter(w if w.isascii() else TERMS[w] for w in words)
+    counts.pop("", None)
+    if not counts:
+        return []
+    total = max(1, int(conn.execute("SELECT count(*) FROM article").fetchone()[0]))
+    df = dict(
+        conn.execute(
+            "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+            (_json(counts),),
+        ).fetchall()
+    )
+    # Words in more than a tenth of the library shortlist nothing; words in one article (this
+    # one) link nothing.
+    useful = [t for t in counts if 1 < df.get(t, 0) <= max(2, total // 10) and len(t) > 2]
+    useful.sort(key=lambda t: -counts[t] * math.log(total / df[t]))
+    if not useful:
+        return []
+    rows = conn.execute(
+        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rank LIMIT ?",
+        ("body : " + _group(useful[:terms]), limit + 1),
+    )
+    return [int(r[0]) for r in rows if int(r[0]) != exclude][:limit]
 
 
 def _json(items: Iterable[object]) -> str:

@@ -402,6 +402,38 @@ class Library:
         names = ", ".join(f"{a.article_id} ({Path(a.locator).name})" for a in matches[:5])
         raise KeyError(f"{ref!r} names {len(matches)} articles: {names}; give an id or path")
 
+    def similar(self, article_id: int, top: int) -> list[tuple[int, float | None]]:
+        """(article id, score) of the articles most like this one, best first, without
+        loading the library: the stored related index (its scores, as `related` ranks) when
+        it was built and knows this article's current text, else the search index (no score,
+        only an order: a candidate list for the compare picker)."""
+        from newsreader.library import derived, fts
+
+        with self.reader.lock:
+            try:
+                conn = self.reader.conn
+                current = conn.execute(
+                    "SELECT 1 FROM analysis n JOIN article a ON a.id = n.article_id "
+                    "AND a.content_hash = n.content_hash WHERE a.id = ?",
+                    (article_id,),
+                ).fetchone()
+                if current is not None and derived.built(conn):
+                    index = derived.StoredIndex(conn, self.reader)
+                    article = index.article(article_id)
+                    if article is not None:
+                        return [
+                            (r.article.article_id, r.score)  # type: ignore[attr-defined]
+                            for r in index.related(article, top)
+                        ]
+                row = conn.execute("SELECT text FROM article WHERE id = ?", (article_id,))
+                found = row.fetchone()
+                if found is None:
+                    return []
+                ids = fts.more_like(conn, found[0], limit=top, exclude=article_id)
+                return [(i, None) for i in ids]
+            except sqlite3.Error as e:
+                raise _as_library_error(e, self.path) from None
+
     def churn(self, ids: Sequence[int] | None = None) -> dict[int, churn.ChurnMatch]:
         """Which press release each article reused most, by article id (checked on arrival;
         only articles with a match of at least `churn.MIN_PCT` percent are present)."""

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from textual import work
 from textual.app import App
@@ -137,6 +137,11 @@ class NewsreaderApp(App[int]):
             self._load_requested = True
             # After the first frame: the worker holds the GIL much of the time it runs.
             self.call_after_refresh(self.load)
+
+    @property
+    def related_index(self) -> LibrarySearch | None:
+        """What the compare picker asks for articles like one: the library, once loaded."""
+        return self.index if isinstance(self.index, LibrarySearch) else None
 
     def open_article(self, article: Article) -> None:
         """Bring the reader to the front and show `article` (the palette's "Article: open")."""
@@ -652,6 +657,14 @@ def read_corpus_and_index(
     return corpus, LibrarySearch(library, corpus, ids)
 
 
+class Similar(NamedTuple):
+    """An article like another, and the related index's score (None: the search index's
+    order only)."""
+
+    article: Article
+    score: float | None
+
+
 class LibrarySearch:
     """What the search view asks of an index, answered by the library database."""
 
@@ -659,6 +672,16 @@ class LibrarySearch:
         self.library = library
         self.ids = ids
         self.by_id = {a.article_id: a for a in corpus.articles if isinstance(a, StoredArticle)}
+
+    def related(self, article: Article, top: int = 10) -> list[Any]:
+        """The articles most like `article` among those listed, best first, as the compare
+        picker asks a related index (the library answers; nothing is built in memory)."""
+        if not isinstance(article, StoredArticle):
+            return []
+        # Asked for more: some may be outside this view of the library.
+        found = self.library.similar(article.article_id, top * 2 if self.ids else top)
+        shown = [Similar(self.by_id[i], score) for i, score in found if i in self.by_id]
+        return shown[:top]
 
     def search(
         self, query: str, *, limit: int = 50, cancel: threading.Event | None = None

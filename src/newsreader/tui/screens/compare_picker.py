@@ -79,13 +79,15 @@ def rank_rows(
         if index is None:
             index = related_index(corpus or Corpus(articles=[article, *others]), cancel)
         relations = index.related(article, top=RELATED_TOP)
-        similarity = {id(r.article): r.score for r in relations}
+        # A library's search index gives candidates in order, without a score (None).
+        similarity = {id(r.article): r.score for r in relations if r.score is not None}
+        order = {id(r.article): n for n, r in enumerate(relations)}
         wanted = {id(a) for a in others}
         candidates = [r.article for r in relations if id(r.article) in wanted][:EXACT_TOP]
         chosen = {id(a) for a in candidates}
         # The rest keeps the index's order (best first), then articles it did not return.
         unmeasured = [a for a in others if id(a) not in chosen]
-        unmeasured.sort(key=lambda a: -similarity.get(id(a), -1.0))
+        unmeasured.sort(key=lambda a: order.get(id(a), len(order)))
     rows = []
     for n, other in enumerate(candidates):
         if cancel is not None and cancel.is_set():
