@@ -123,6 +123,36 @@ def test_picker_escape_closes(seeds: Corpus) -> None:
     asyncio.run(run())
 
 
+def test_a_big_list_shows_the_best_rows_and_the_filter_reaches_every_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compare_picker, "SHOWN", 20)
+    monkeypatch.setattr(compare_picker, "FUZZY_ALL", 30)
+    articles = [
+        parse_text(
+            f"Harbour story number {n} {'lighthouse' if n == 70 else 'quay'}\n\nText.",
+            f"/tmp/s{n}.txt",
+        )
+        for n in range(80)
+    ]
+    corpus = Corpus(articles=articles)
+
+    async def run() -> None:
+        app = PickerApp(corpus, articles[0])
+        async with app.run_test(size=(100, 30)) as pilot:
+            picker = app.screen
+            assert isinstance(picker, ComparePicker)
+            await picker.workers.wait_for_complete()
+            await pilot.pause()
+            options = picker.query_one(OptionList)
+            assert options.option_count == 20  # of 79: the best ones
+            await pilot.press(*"lighthouse")
+            await pilot.pause()
+            assert [r.article for r in picker._shown] == [articles[70]]  # beyond the first 20
+
+    asyncio.run(run())
+
+
 def test_a_library_answers_for_candidates_nothing_built_in_memory(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -32,6 +33,8 @@ EXACT_LIMIT = 60  # up to this many other articles, compare every one exactly
 RELATED_TOP = 50  # otherwise: candidates asked of the related index
 EXACT_TOP = 12  # ...of which this many are compared exactly
 TITLE_CHARS = 120  # fuzzy matching cost grows with candidate length
+SHOWN = 200  # rows in the list at most (the best first); typing filters all of them
+FUZZY_ALL = 5_000  # above this many articles, the filter first keeps rows holding the words
 
 
 @dataclass
@@ -50,6 +53,11 @@ class Row:
     def label(self) -> str:
         title = one_line(self.article.display_title)
         return title[:TITLE_CHARS]
+
+    @cached_property
+    def key(self) -> str:
+        """Title and outlet, casefolded: what a big list's filter looks words up in."""
+        return f"{self.label} {self.article.outlet or ''}".casefold()
 
 
 def shared_chars(comparison: Comparison) -> int:
@@ -245,15 +253,25 @@ class ComparePicker(ModalScreen[None]):
         keep = option_list.highlighted_option.id if option_list.highlighted_option else None
         query = self.query_one("#picker-filter", Input).value.strip()
         matched: list[tuple[float, Row, Iterable[int]]] = []
-        for row in self.rows:
+        rows: Iterable[Row] = self.rows
+        if query and len(self.rows) > FUZZY_ALL:
+            # A big library: fuzzy matching every title per keystroke would stall the screen;
+            # only rows holding each typed word are scored.
+            words = query.casefold().split()
+            rows = [r for r in self.rows if all(w in r.key for w in words)]
+        for row in rows:
             if not query:
                 matched.append((0.0, row, ()))
+                if len(matched) == SHOWN:
+                    break
                 continue
             outlet = clean_for_display(row.article.outlet or "")
             score, positions = self._fuzzy.match(query, f"{row.label} {outlet}")
             if score > 0:
                 matched.append((score, row, positions))
         matched.sort(key=lambda m: (-m[0], m[1].rank))
+        # An option list of 100k rows takes half a minute to build: the best ones are shown.
+        matched = matched[:SHOWN]
         self._shown = [row for _, row, _ in matched]
         option_list.set_options(
             Option(row_prompt(row, positions), id=str(n))
