@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -425,3 +426,28 @@ def test_a_line_repeated_across_a_folder_is_stored_as_boilerplate(
         assert stored.text[last.start : last.end] == "Sign up for our weekly digest"
         assert last.boilerplate
         assert not stored.paragraphs[1].boilerplate
+
+
+def test_a_refresh_cancelled_before_it_writes_marks_nothing_missing(tmp_path: Path) -> None:
+    """The reader quitting cancels its refresh: it stops before the write lock and the stat
+    pass, and a file it never looked at is not taken for gone."""
+    folder = tmp_path / "news"
+    write_articles(folder, 3)
+    with Library() as library:
+        library.add_paths([folder])
+        first = sorted(folder.iterdir())[0]
+        first.unlink()
+        cancel = threading.Event()
+        cancel.set()
+        # Another instance is writing: a cancelled refresh does not even wait for the lock.
+        other = sqlite3.connect(library.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            report = library.refresh(cancel=cancel)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert report.cancelled
+        assert not any(a.missing for a in library.articles())
+        report = library.refresh()
+        assert [Path(a.locator).name for a in library.articles() if a.missing] == [first.name]

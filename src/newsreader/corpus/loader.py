@@ -59,7 +59,9 @@ def _link_problem(path: Path) -> str | None:
     return None
 
 
-def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
+def _walk(
+    top: Path, out: list[Path], skipped: list[Skipped], cancel: threading.Event | None = None
+) -> None:
     """Article files under `top`, resolved: hidden folders skipped, each real folder visited once.
 
     Each folder is resolved once and its plain files joined onto that (a `resolve()` per file
@@ -82,7 +84,9 @@ def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
         seen.add((st.st_dev, st.st_ino))
         real_root = Path(os.path.realpath(root))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+        for n, name in enumerate(sorted(files)):
+            if n % 512 == 0 and cancel is not None and cancel.is_set():
+                return  # the caller looks at `cancel` and uses nothing of a cut walk
             if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUFFIXES:
                 continue
             link = os.path.join(root, name)
@@ -103,10 +107,13 @@ def _walk(top: Path, out: list[Path], skipped: list[Skipped]) -> None:
                 skipped.append(Skipped(str(Path(root) / d), problem))
 
 
-def iter_files(paths: Iterable[Path], skipped: list[Skipped]) -> list[Path]:
+def iter_files(
+    paths: Iterable[Path], skipped: list[Skipped], cancel: threading.Event | None = None
+) -> list[Path]:
     """Article files named by `paths` (folders searched recursively), absolute and sorted.
 
-    Paths that cannot be used are appended to `skipped` with a one-line reason.
+    Paths that cannot be used are appended to `skipped` with a one-line reason. When `cancel`
+    is set the walk stops early: the list is then incomplete.
     """
     found: list[Path] = []
     for p in paths:
@@ -118,7 +125,7 @@ def iter_files(paths: Iterable[Path], skipped: list[Skipped]) -> list[Path]:
         if problem:
             skipped.append(Skipped(str(p), problem))
         elif p.is_dir():
-            _walk(p, found, skipped)
+            _walk(p, found, skipped, cancel)
         elif p.is_file():
             found.append(p.resolve())
         else:

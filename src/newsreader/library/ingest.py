@@ -10,6 +10,7 @@ comes back is unmarked. The parser's fingerprint is stored per row: a newer load
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -176,8 +177,12 @@ def _known(
     if source_ids:
         marks = ",".join("?" * len(source_ids))
         rows += conn.execute(sql + f"source_id IN ({marks})", source_ids).fetchall()
-    for i in range(0, len(locators), 500):  # files already known under another source
-        chunk = locators[i : i + 500]
+    # Files already known under another source (those of these sources are read above: a
+    # refresh of 100k files looked each up a second time).
+    mine = {r["locator"] for r in rows}
+    others = [loc for loc in locators if loc not in mine]
+    for i in range(0, len(others), 500):
+        chunk = others[i : i + 500]
         rows += conn.execute(sql + f"locator IN ({','.join('?' * len(chunk))})", chunk).fetchall()
     for r in rows:
         out[r["locator"]] = _Known(
@@ -205,14 +210,23 @@ def add_paths(
     report = IngestReport()
     parser = parser_fingerprint()
     files: list[tuple[Path, int]] = []  # (resolved file, source id)
+    # The folders are walked before the write lock is taken (100k files: seconds another
+    # instance would wait); iter_files gives resolved paths.
+    walked: list[tuple[Path, list[Path]]] = []
+    for target in paths:
+        t = Path(target).expanduser()
+        # A watcher's file that is gone is marked missing below, not reported as skipped.
+        vanished = into is not None and not t.is_file()
+        walked.append((t, [] if vanished else iter_files([t], report.skipped, cancel)))
+    if cancel is not None and cancel.is_set():
+        report.cancelled = True
+        return report
     with transaction(conn):
-        for target in paths:
-            t = Path(target).expanduser()
+        for t, found in walked:
             if into is not None:
                 if t.is_file():
-                    files.extend((f, into) for f in iter_files([t], report.skipped))
+                    files.extend((f, into) for f in found)
                 continue
-            found = iter_files([t], report.skipped)
             if not t.exists():
                 # A source that vanished as a whole: keep it, its articles are marked below.
                 row = conn.execute(
@@ -225,7 +239,7 @@ def add_paths(
             kind = "folder" if resolved.is_dir() else "file"
             sid = upsert_source(conn, kind, str(resolved), resolved.name)
             report.source_ids.append(sid)
-            files.extend((f.resolve(), sid) for f in found)
+            files.extend((f, sid) for f in found)
     seen: dict[str, int] = {}
     for f, sid in files:
         seen.setdefault(str(f), sid)
@@ -238,9 +252,12 @@ def add_paths(
     todo: list[Path] = []
     stat_of: dict[str, tuple[int, int]] = {}
     unmark: list[int] = []
-    for loc in seen:
+    for n, loc in enumerate(seen):
+        if n % 512 == 0 and cancel is not None and cancel.is_set():
+            report.cancelled = True  # nothing written yet, nothing marked missing
+            return report
         try:
-            st = Path(loc).stat()
+            st = os.stat(loc)
         except OSError:
             todo.append(Path(loc))  # the parser reports why, in one line
             continue

@@ -80,6 +80,14 @@ class Library:
             self.reader.conn.close()
         self.conn.close()
 
+    def interrupt(self) -> None:
+        """Abort the statements running on this library's connections (from another thread:
+        the reader quitting while a worker walks a big library). Each gets SQLite's
+        "interrupted" error; a transaction it was in is rolled back, nothing half-written."""
+        self.conn.interrupt()
+        if self.reader.conn is not self.conn:
+            self.reader.conn.interrupt()
+
     def __enter__(self) -> Library:
         return self
 

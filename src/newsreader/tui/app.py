@@ -607,6 +607,11 @@ class NewsreaderApp(App[int]):
         if self._fetch_cancel is not None:
             self._fetch_cancel.set()
         self.stop_watching()
+        if isinstance(self.index, LibrarySearch):
+            # A worker inside a long query (the refresh reading 100k rows) would hold the exit
+            # for seconds: the process waits for its threads.
+            with contextlib.suppress(Exception):
+                self.index.library.interrupt()
         # Losing the position must never stop the reader from quitting.
         with contextlib.suppress(Exception):
             self.main_screen.save_position(now=True)
