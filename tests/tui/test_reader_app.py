@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from reader_helpers import fruit_corpus, settle, sync, wait_loaded
 
 from newsreader.corpus import load_corpus
@@ -283,3 +284,42 @@ async def test_the_library_shows_what_is_stored_then_what_changed_on_disk(tmp_pa
         bridge = next(a for a in app.corpus.articles if a.display_title == "Bridge closes")
         assert bridge.missing
         assert any("1 new" in m and "1 missing" in m for m, _ in seen)
+
+
+@sync
+async def test_a_long_refresh_shows_its_progress_then_hides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader_helpers import wait_until, write_article
+
+    import newsreader.tui.app as app_module
+    from newsreader.library import Library
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(3):
+        write_article(folder, f"{n}.txt", f"Harbour story {n}", ["The quay reopened."])
+    with Library() as library:
+        library.ensure_seeded()
+        library.add_paths([folder])
+    write_article(folder, "new.txt", "Ferry returns", ["The ferry came back to service."])
+    monkeypatch.setattr(app_module, "SLOW_REFRESH", 0.0)  # every refresh counts as long
+    app = make_app([])
+    async with app.run_test(size=(120, 40)) as pilot:
+        shown: list[str] = []
+        show = app.main_screen.show_progress
+
+        def recording(stage: str, done: int, total: int) -> None:
+            shown.append(stage)
+            show(stage, done, total)
+
+        app.main_screen.show_progress = recording  # type: ignore[method-assign]
+        await wait_loaded(pilot, app)
+        await wait_until(
+            pilot,
+            lambda: any(a.display_title == "Ferry returns" for a in app.corpus.articles),
+            "the new file listed",
+        )
+        await pilot.pause()
+        assert "Re-reading the library's files" in shown
+        assert not app.main_screen.query_one("#progress").display

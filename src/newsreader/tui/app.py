@@ -45,6 +45,7 @@ REFRESH_DELAY = 0.25
 # a tall terminal shows, so paging down works at once.
 FIRST_PAGE = 200
 PAGE_WAIT = 1.0  # seconds the load worker waits for the first page to be drawn, at most
+SLOW_REFRESH = 1.0  # seconds a refresh runs before its progress is shown
 
 
 class NewsreaderApp(App[int]):
@@ -229,11 +230,26 @@ class NewsreaderApp(App[int]):
         index = self.index
         if not isinstance(index, LibrarySearch) or self._cancel.is_set():
             return
+        # Mostly a quick look; but a new parser re-reads every file (10 min at 100k): then
+        # the progress bar says so, once it has taken a while.
+        started = time.monotonic()
+        throttled = self._throttled("Re-reading the library's files")
+        shown = False
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            if done < total and time.monotonic() - started >= SLOW_REFRESH:
+                shown = True
+                throttled(done, total)
+
         try:
-            report = index.library.refresh(cancel=self._cancel)
+            report = index.library.refresh(cancel=self._cancel, progress=progress)
         except Exception as error:  # a refresh that fails leaves the list as it was
             self.post_message(LibraryRefreshed(None, f"{type(error).__name__}: {error}"))
             return
+        finally:
+            if shown:
+                self.post_message(LoadProgress("", -1, -1))  # done: the bar goes
         if report.changes_view and not self._cancel.is_set():
             fresh = index.library.corpus(name=self.corpus.name)
             churn = index.library.churn()
@@ -255,6 +271,9 @@ class NewsreaderApp(App[int]):
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
         stage = message.stage
+        if message.total < 0:
+            self.main_screen.hide_progress()
+            return
         if stage.startswith("fetch:"):
             if self._fetch_cancel is None or self._fetch_cancel.is_set():
                 return  # a late report of a fetch that ended or is stopping
