@@ -251,3 +251,56 @@ def test_an_unknown_engine_is_refused() -> None:
 
     with pytest.raises(BatchError, match="unknown engine"):
         require("oracle")
+
+
+def _verdict_row(library: Library, a_id: int, b_id: int, b_hash: str | None = None) -> dict:
+    """A row of DIR/story/verdict.parquet as the story step writes it (the library's format)."""
+    from newsreader.provenance.clusters import Covered
+    from newsreader.reuse import compare_articles
+
+    a, b = library.article(a_id), library.article(b_id)
+    assert a is not None and b is not None
+    comparison = compare_articles(a, b)
+    covered = Covered.of(comparison)
+    return {
+        "a_id": a_id,
+        "b_id": b_id,
+        "a_hash": a.content_hash,
+        "b_hash": b_hash or b.content_hash,
+        "a_spans": derived._pack(covered.a),
+        "b_spans": derived._pack(covered.b),
+        "a_pct": covered.a_pct,
+        "b_pct": covered.b_pct,
+        "passages": derived.pack_passages(comparison.passages),
+    }
+
+
+def test_verdicts_of_a_story_step_are_loaded_where_both_texts_match(
+    tmp_path: Path, corpus: list[Path]
+) -> None:
+    import pyarrow as pa
+
+    from newsreader.batch.results import STORY, VERDICT_FILE, mark_done, write_table
+
+    job = tmp_path / "job"
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(corpus)
+        related_job(library, job, load_results=False)
+        lists = _job_lists(job)
+        pairs = sorted({(min(a, o[0]), max(a, o[0])) for a, o in lists.items() if o})[:3]
+        rows = [_verdict_row(library, a, b) for a, b in pairs[:2]]
+        rows.append(_verdict_row(library, *pairs[2], b_hash="an older text"))
+        (job / STORY).mkdir()
+        write_table(job / STORY / VERDICT_FILE, pa.Table.from_pylist(rows))
+        mark_done(job / STORY)
+        report = load(library, job)
+        assert (report.verdicts, report.verdicts_skipped) == (2, 1)
+        stored = {
+            (a, b): p
+            for a, b, p in library.conn.execute("SELECT a_id, b_id, passages FROM verdict")
+        }
+        assert set(stored) == set(pairs[:2])
+        assert stored[pairs[0]] == rows[0]["passages"]
+        # And the stored verdict is what the story engine reads back.
+        a, b = (library.article(i) for i in pairs[0])
+        assert derived.StoredVerdicts(library.conn).get(a, b) is not None
