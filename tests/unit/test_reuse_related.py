@@ -155,3 +155,35 @@ def test_the_same_words_copied_outrank_them_reworded() -> None:
     top = RelatedIndex.build(c).related(c.articles[1], top=2)
     assert [r.article.path.name for r in top] == ["copied", "reworded"]
     assert top[0].score > top[1].score + 0.02
+
+
+def test_a_notice_in_common_words_queries_only_bounded_postings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Too few rare terms: the heaviest terms in at most FALLBACK_POSTINGS articles are asked,
+    never a term in more (whose postings would grow with the corpus)."""
+    import sys
+
+    related_module = sys.modules["newsreader.reuse.related"]  # `reuse.related` is the function
+    monkeypatch.setattr(related_module, "MAX_POSTINGS", 1)
+    monkeypatch.setattr(related_module, "FALLBACK_POSTINGS", 3, raising=False)
+    texts = [
+        "Dividend declared quarterly payout board",  # the notice
+        "Dividend declared quarterly payout board again",  # shares its terms (df 2-3)
+        "Quarterly payout board meets",
+        *[f"Shares market trading session {n} closes" for n in range(6)],  # df 6: too common
+        "Dividend shares market trading session",
+    ]
+    articles = [parse_text(t, Path(f"/tmp/n{n}.txt")) for n, t in enumerate(texts)]
+    index = RelatedIndex.build(Corpus(articles=articles))
+    asked: list[int] = []
+    posting = index._posting
+
+    def recording(term: int) -> list[int]:
+        asked.append(len(posting(term)))
+        return posting(term)
+
+    monkeypatch.setattr(index, "_posting", recording)
+    found = [r.article for r in index.related(articles[0], 3)]
+    assert found[0] is articles[1]
+    assert asked and max(asked) <= 3  # "shares", "market"... (in 7 articles) never walked

@@ -8,7 +8,7 @@ What it reproduces (reuse/related.py): weights are log tf x idf over terms in mo
 article, L2-normalised and kept as FLOAT (float32, like the embedded engine's arrays: the float32
 rounding also absorbs the last-bit differences of a sum taken in another order); an article's
 query is its `QUERY_TERMS` heaviest terms in at most `MAX_POSTINGS` articles (its heaviest terms
-whatever their frequency when fewer than a quarter of that qualify); candidates are the
+in at most `FALLBACK_POSTINGS` when fewer than a quarter of that qualify); candidates are the
 articles sharing query terms, by the summed query weight (ties as the embedded engine meets
 them: the first query term that found them, then id), the best `CANDIDATES` plus every article
 with the same text; each is scored exactly (cosine over all shared terms, then the shared
@@ -27,13 +27,14 @@ from newsreader.library.derived import K
 from newsreader.reuse.related import (
     COPY_SATURATION,
     COPY_WEIGHT,
+    FALLBACK_POSTINGS,
     MAX_POSTINGS,
     QUERY_TERMS,
     RESCORE,
 )
 
 CANDIDATES = max(K * RESCORE, K + 5)  # rescored per article, as `related(article, K)` does
-FALLBACK = QUERY_TERMS // 4  # fewer rare terms than this: the heaviest terms whatever their df
+FALLBACK = QUERY_TERMS // 4  # fewer rare terms than this: the heaviest in FALLBACK_POSTINGS
 NO_DATE = 10**6  # the date distance when either date is unknown (`related._date_distance`)
 # Candidate sums are compared at this many decimals: the same terms summed in another order
 # may differ in the last bits, and equal sums must tie (then the embedded engine's order).
@@ -96,14 +97,16 @@ FROM (
 _FOCUS = "SELECT id AS article_id, content_hash FROM article"
 
 # Query terms: the heaviest rare terms (ties: the larger term id first, as sorting the
-# (weight, term) pairs in reverse does), or the heaviest terms when too few are rare.
+# (weight, term) pairs in reverse does), or when too few are rare the heaviest terms in at most
+# FALLBACK_POSTINGS articles.
 _QUERY = f"""
 SELECT article_id, term_id, CAST(w AS DOUBLE) AS w,
        CASE WHEN n_low >= {FALLBACK} THEN r_low ELSE r_all END AS qrank
 FROM (
     SELECT g.article_id, g.term_id, g.w, g.df,
            ROW_NUMBER() OVER (PARTITION BY g.article_id
-                              ORDER BY g.w DESC, g.term_id DESC) AS r_all,
+                              ORDER BY CASE WHEN g.df <= {FALLBACK_POSTINGS} THEN 0 ELSE 1 END,
+                                       g.w DESC, g.term_id DESC) AS r_all,
            ROW_NUMBER() OVER (PARTITION BY g.article_id
                               ORDER BY CASE WHEN g.df <= {MAX_POSTINGS} THEN 0 ELSE 1 END,
                                        g.w DESC, g.term_id DESC) AS r_low,
@@ -113,7 +116,7 @@ FROM (
     JOIN focus f ON f.article_id = g.article_id
 ) s
 WHERE (n_low >= {FALLBACK} AND df <= {MAX_POSTINGS} AND r_low <= {QUERY_TERMS})
-   OR (n_low < {FALLBACK} AND r_all <= {QUERY_TERMS})
+   OR (n_low < {FALLBACK} AND df <= {FALLBACK_POSTINGS} AND r_all <= {QUERY_TERMS})
 """
 
 # Accumulated query weight per candidate, and the first query term that reached it.
