@@ -36,6 +36,7 @@ from newsreader.corpus import Article
 from newsreader.library.pack import unpack_paragraphs
 from newsreader.progress import StageProgress, check, stage
 from newsreader.provenance.aligning import (
+    TokenCache,
     align_pairs,
     align_sides,
     pack_spans,
@@ -51,6 +52,7 @@ WORK = "story.work"  # pair.parquet and the finished parts of a job not yet done
 DONE = "_DONE"
 PART = 2048  # pairs per part file: a killed job loses at most one part per worker
 READ_ROWS = 50_000  # rows per batch read from Parquet
+PARTITION_ARTICLES = 4096  # articles `align_partition` keeps while a partition runs
 
 Row = tuple[Any, ...]
 VERDICT_COLUMNS = (
@@ -78,19 +80,24 @@ def align_partition(rows: Iterable[Row]) -> Iterator[Row]:
     b_text, b_paragraphs_packed, a_hash, b_hash): each pair aligned with a as side a. Articles
     seen in the partition are kept while it runs (an article is in several pairs)."""
     made: dict[int, Article] = {}
+    keys: dict[int, int] = {}  # id(article) -> its article id, for the token cache
+    cache = TokenCache()
+    tokens = cache.tokens(keys)
 
     def article(aid: int, text: str, packed: bytes) -> Article:
         found = made.get(aid)
         if found is None:
-            if len(made) >= 4096:
+            if len(made) >= PARTITION_ARTICLES:
                 made.clear()
+                keys.clear()
             found = made[aid] = Article(Path(f"#{aid}"), text, paragraphs=unpack_paragraphs(packed))
+            keys[id(found)] = aid
         return found
 
     for a_id, b_id, a_text, a_paras, b_text, b_paras, a_hash, b_hash in rows:
         a = article(a_id, a_text, a_paras)
         b = article(b_id, b_text, b_paras)
-        yield verdict_row(a_id, b_id, a_hash, b_hash, align_sides(a, b))
+        yield verdict_row(a_id, b_id, a_hash, b_hash, align_sides(a, b, tokens))
 
 
 def verdict_row(

@@ -187,9 +187,10 @@ def align_pairs(
 ) -> Iterator[tuple[tuple[int, int], Comparison]]:
     """(pair, comparison of its two articles, the first as side a) for each pair of positions
     into `articles`, in the order given. Stops (`Cancelled`) when `cancel` is set."""
-    n = worker_count(workers)
+    # (Few pairs, as in a stored run: not even the pool's imports, a quarter of a second.)
+    n = worker_count(workers) if len(pairs) >= PARALLEL_MIN else 1
     done = 0
-    if n > 1 and len(pairs) >= PARALLEL_MIN:
+    if n > 1:
         try:
             for item in _in_workers(articles, pairs, n, cancel):
                 done += 1
