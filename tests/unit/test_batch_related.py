@@ -304,3 +304,30 @@ def test_verdicts_of_a_story_step_are_loaded_where_both_texts_match(
         # And the stored verdict is what the story engine reads back.
         a, b = (library.article(i) for i in pairs[0])
         assert derived.StoredVerdicts(library.conn).get(a, b) is not None
+
+
+def test_cli_story_job_writes_stories_and_loads_the_alignments(
+    tmp_path: Path, corpus: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Library() as library:
+        library.ensure_seeded()  # as the first `newsreader related` would, after the job
+    assert main(["add", str(tmp_path / "corpus")]) == 0
+    capsys.readouterr()
+    job = tmp_path / "job"
+    assert main(["batch", "story", "--out", str(job), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    stories = [
+        json.loads(line) for line in (job / "story" / "stories.jsonl").read_text().splitlines()
+    ]
+    assert stories and data["figures"]["story_stories"] == len(stories)
+    assert data["loaded"]["verdicts"] == data["figures"]["story_aligned"] > 0
+    # The library now knows every alignment: `related` with clusters aligns nothing again and
+    # finds the same stories.
+    with Library() as library:
+        stored = library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0]
+    assert stored == data["loaded"]["verdicts"]
+    assert main(["related", "--json"]) == 0
+    clusters = json.loads(capsys.readouterr().out)["clusters"]
+    with Library() as library:
+        assert library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0] == stored
+    assert sorted(map(sorted, clusters)) == sorted(sorted(s["articles"]) for s in stories)

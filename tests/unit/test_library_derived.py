@@ -12,7 +12,7 @@ import pytest
 
 from newsreader.cli import main
 from newsreader.library import Library, derived
-from newsreader.provenance import clusters
+from newsreader.provenance import aligning, clusters
 from newsreader.provenance.clusters import build_graph
 from newsreader.reuse import Comparison, Passage, RelatedIndex
 
@@ -235,6 +235,7 @@ def test_a_pair_is_aligned_once_across_runs(
         return real(a, b, **kw)
 
     monkeypatch.setattr(clusters, "compare_articles", counting)
+    monkeypatch.setattr(aligning, "compare_articles", counting)  # the graph's alignments
     with Library(tmp_path / "lib.sqlite3") as library:
         library.add_paths(paths)
         engine = library.derive()
@@ -384,6 +385,7 @@ def test_stories_from_stored_comparisons_align_nothing_the_second_time(
         ]
 
     monkeypatch.setattr(clusters, "compare_articles", counting)
+    monkeypatch.setattr(aligning, "compare_articles", counting)  # the graph's alignments
     with Library(tmp_path / "lib.sqlite3") as library:
         library.add_paths(paths)
         engine = library.derive()

@@ -178,11 +178,14 @@ def test_pair_direction_copy_is_made_of_the_source() -> None:
     assert any("made of it" in r for r in origin.reasons)
 
 
-def test_progress_reports_every_article(seeds_dir: Path) -> None:
+def test_progress_reports_every_article_then_every_alignment(seeds_dir: Path) -> None:
     corpus = load_corpus([seeds_dir])
     seen: list[tuple[int, int]] = []
-    build_stories(corpus, progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (5, 5)
+    graph = build_graph(corpus, progress=lambda done, total: seen.append((done, total)))
+    aligned = len(graph.cache._done)
+    assert aligned > 0
+    assert [s for s in seen if s[1] == 5] == [(n, 5) for n in range(5)]  # pairs chosen
+    assert seen[-1] == (5 + aligned, 5 + aligned)  # then each pair aligned
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 

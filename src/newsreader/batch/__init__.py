@@ -142,6 +142,39 @@ def related_job(
     return report
 
 
+def story_job(
+    library: Library,
+    job_dir: Path,
+    *,
+    engine: str = "duckdb",
+    load_results: bool = True,
+    workers: int | None = None,
+    cancel: threading.Event | None = None,
+    progress: StageProgress | None = None,
+) -> JobReport:
+    """The related job (unless already done in `job_dir`), then the story step: candidate
+    pairs aligned per partition, edges, stories (DIR/story/stories.jsonl); then neighbours
+    and verdicts are loaded, so `newsreader story` and the reader's stories view align
+    nothing again. Raises as `related_job`."""
+    from newsreader.batch.story import run_story
+
+    report = related_job(
+        library, job_dir, engine=engine, load_results=False, cancel=cancel, progress=progress
+    )
+    t = time.perf_counter()
+    found = run_story(job_dir, engine=engine, workers=workers, cancel=cancel, progress=progress)
+    figures = {f"story_{k}": v for k, v in found.items()}
+    figures["story_wall"] = round(time.perf_counter() - t, 3)
+    update_job(job_dir, figures=figures)
+    if load_results:
+        check(cancel)
+        report.loaded = load(library, job_dir, cancel=cancel)
+        update_job(job_dir, loaded=report.loaded.to_json())
+    data = update_job(job_dir, finished=time.time())
+    report.figures = data.get("figures", {})
+    return report
+
+
 __all__ = [
     "ENGINES",
     "BatchError",
@@ -153,4 +186,5 @@ __all__ = [
     "read_job",
     "related_job",
     "require",
+    "story_job",
 ]

@@ -44,20 +44,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     related = jobs.add_parser(
         "related", help="every article's related neighbours, then loaded into the library"
     )
-    related.add_argument(
-        "--engine", choices=("duckdb", "spark"), default="duckdb", help="default: duckdb"
+    story = jobs.add_parser(
+        "story",
+        help="the related job, then stories: candidate pairs aligned in worker processes; "
+        "neighbours and alignments loaded into the library",
     )
-    related.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="the job folder (default: a new one under the data folder's batch/); an "
-        "existing one goes on from its finished steps",
-    )
-    related.add_argument(
-        "--no-load", action="store_true", help="only write the result files, load nothing"
-    )
-    add_json_argument(related)
+    for job in (related, story):
+        job.add_argument(
+            "--engine", choices=("duckdb", "spark"), default="duckdb", help="default: duckdb"
+        )
+        job.add_argument(
+            "--out",
+            type=Path,
+            metavar="DIR",
+            help="the job folder (default: a new one under the data folder's batch/); an "
+            "existing one goes on from its finished steps",
+        )
+        job.add_argument(
+            "--no-load", action="store_true", help="only write the result files, load nothing"
+        )
+        add_json_argument(job)
     load = jobs.add_parser("load", help="load a finished job's results into the library")
     load.add_argument("dir", type=Path, metavar="DIR", help="the job folder")
     add_json_argument(load)
@@ -71,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.job == "load":
             return _load(args)
-        return _related(args)
+        return _run_job(args)
     except (BatchError, LibraryError) as e:
         raise CliError(str(e)) from None
     except Cancelled:
@@ -84,18 +90,19 @@ def run(args: argparse.Namespace) -> int:
         return 130
 
 
-def _related(args: argparse.Namespace) -> int:
-    from newsreader.batch import default_job_dir, related_job, require
+def _run_job(args: argparse.Namespace) -> int:
+    from newsreader.batch import default_job_dir, related_job, require, story_job
 
     require(args.engine)  # before the library is opened: one line, nothing written
-    out = args.out or default_job_dir("related")
+    out = args.out or default_job_dir(args.job)
     if out.exists() and not out.is_dir():
         raise CliError(f"{out} is not a folder")
     library = open_library()
     cancel = threading.Event()
+    job = story_job if args.job == "story" else related_job
     report = _cancellable(
         cancel,
-        lambda: related_job(
+        lambda: job(
             library,
             out,
             engine=args.engine,
@@ -113,6 +120,12 @@ def _related(args: argparse.Namespace) -> int:
         f"{report.job_dir}: {report.articles} articles, {report.neighbours} neighbours "
         f"({report.engine}: ranked in {figures.get('related_wall', 0):.1f} s)"
     )
+    if args.job == "story":
+        print(
+            f"{figures.get('story_stories', 0)} stories from {figures.get('story_aligned', 0)} "
+            f"aligned pairs in {figures.get('story_wall', 0):.1f} s: "
+            f"{report.job_dir / 'story' / 'stories.jsonl'}"
+        )
     if report.loaded is None:
         print(f"not loaded: `newsreader batch load {report.job_dir}` loads it")
     else:

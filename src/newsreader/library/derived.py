@@ -35,16 +35,21 @@ from newsreader.library.db import transaction
 from newsreader.library.pack import unpack_paragraphs
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.progress import StageProgress, check, stage
+from newsreader.provenance.aligning import (
+    pack_passages,
+    pack_spans,
+    unpack_passages,
+    unpack_spans,
+)
 from newsreader.provenance.clusters import (
     MAX_VERIFY,
-    SAME_SAMPLE,
-    SURE_SAMPLED,
     TOP_K,
     Covered,
     candidate_pairs,
+    is_sure,
 )
 from newsreader.provenance.common_lines import CommonLines, body_spans, line_units
-from newsreader.reuse.models import Comparison, DiffOp, OpName, Part, Passage, PassageKind
+from newsreader.reuse.models import Comparison
 from newsreader.reuse.related import (
     Analyser,
     Neighbours,
@@ -451,73 +456,8 @@ def rank_incrementally(
 # -- verdicts -----------------------------------------------------------------------------------
 
 
-def _spans(data: bytes) -> list[tuple[int, int]]:
-    flat = _ints("i", data)
-    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
-
-
-def _pack(spans: list[tuple[int, int]]) -> bytes:
-    flat = array("i")
-    for s, e in spans:
-        flat.extend((s, e))
-    return flat.tobytes()
-
-
-_KINDS: tuple[PassageKind, ...] = ("verbatim", "near", "paraphrase")
-_OPS: tuple[OpName, ...] = ("equal", "insert", "delete", "replace")
-
-
-def pack_passages(passages: Sequence[Passage]) -> bytes:
-    """A comparison's passages as one BLOB: the passage and part counts (int32 each), the
-    scores (float64: the passages', then every part's in order), then per passage its four
-    offsets, kind, op count and part count, each op's kind and four offsets, and each part's
-    four offsets and kind (int32)."""
-    parts = sum(len(p.parts) for p in passages)
-    head = array("i", (len(passages), parts))
-    scores = array("d", (p.score for p in passages))
-    scores.extend(part.score for p in passages for part in p.parts)
-    flat = array("i")
-    for p in passages:
-        flat.extend((p.a_start, p.a_end, p.b_start, p.b_end, _KINDS.index(p.kind), len(p.diff)))
-        flat.append(len(p.parts))
-        for op in p.diff:
-            flat.extend((_OPS.index(op.op), op.a_start, op.a_end, op.b_start, op.b_end))
-        for part in p.parts:
-            flat.extend((part.a_start, part.a_end, part.b_start, part.b_end))
-            flat.append(_KINDS.index(part.kind))
-    return head.tobytes() + scores.tobytes() + flat.tobytes()
-
-
-def unpack_passages(data: bytes) -> list[Passage]:
-    n, n_parts = _ints("i", data[:8])
-    scores = array("d")
-    scores.frombytes(data[8 : 8 + 8 * (n + n_parts)])
-    flat = _ints("i", data[8 + 8 * (n + n_parts) :])
-    out, i, next_part = [], 0, n
-    for k in range(n):
-        a0, a1, b0, b1, kind, ops, count = flat[i : i + 7]
-        i += 7
-        diff = tuple(
-            DiffOp(_OPS[flat[j]], flat[j + 1], flat[j + 2], flat[j + 3], flat[j + 4])
-            for j in range(i, i + 5 * ops, 5)
-        )
-        i += 5 * ops
-        parts = []
-        for j in range(i, i + 5 * count, 5):
-            parts.append(
-                Part(
-                    flat[j],
-                    flat[j + 1],
-                    flat[j + 2],
-                    flat[j + 3],
-                    _KINDS[flat[j + 4]],
-                    scores[next_part],
-                )
-            )
-            next_part += 1
-        i += 5 * count
-        out.append(Passage(a0, a1, b0, b1, _KINDS[kind], scores[k], diff, tuple(parts)))
-    return out
+_spans = unpack_spans
+_pack = pack_spans
 
 
 class StoredVerdicts:
@@ -756,8 +696,7 @@ def verify_pairs(
         for _, pair in candidate_pairs(index, aid, relations, set()):
             a, b = index.articles[pair[0]], index.articles[pair[1]]
             sa, sb = index.shingles[pair[0]], index.shingles[pair[1]]
-            shared = len(sa & sb)
-            if shared >= SURE_SAMPLED and shared >= SAME_SAMPLE * max(len(sa), len(sb)):
+            if is_sure(len(sa & sb), len(sa), len(sb)):
                 continue  # the same text: an edge without aligning (`_sure_edge`)
             chosen.append((a, b))
         for a, b in chosen[:MAX_VERIFY]:

@@ -10,7 +10,7 @@ groups them into stories without chaining stories together through one bridging 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -197,6 +197,12 @@ def judge_covered(
     if not covered.a:
         return None
     least, share = _measure(a, b, covered, common)
+    return edge_of(least, share, score)
+
+
+def edge_of(least: int, share: float, score: float) -> Edge | None:
+    """The edge (without its comparison) of `least` shared characters outside common lines on
+    the side with fewer, `share` of the shorter body; `score`: the index's similarity."""
     strong = (least >= STRONG_SHARED_CHARS and share >= STRONG_SHARE) or (
         least >= CORE_SHARED_CHARS and share >= CORE_SHARE
     )
@@ -224,45 +230,118 @@ class StoryGraph:
         return [[self.articles[n] for n in g] for g in groups]
 
 
-def _sure_edge(index: Neighbours, n: int, m: int, common: CommonLines) -> Edge | None:
-    """A strong edge the sampled shingles already prove, without aligning the pair: exact
-    duplicates, a wire story reprinted whole (nearly every sampled shingle of each side is in
-    the other). The comparison is made later if a view needs it.
+def is_sure(shared: int, size_a: int, size_b: int) -> bool:
+    """Whether `shared` sampled shingles of two articles with `size_a` and `size_b` sampled
+    shingles already prove them one text: exact duplicates, a wire story reprinted whole
+    (nearly every sampled shingle of each side is in the other).
 
     Only near-identical pairs: a sampled estimate of a partial copy is too rough to rank edges
     by (tried: it let more stories chain on the benchmark corpus).
     """
+    return shared >= SURE_SAMPLED and shared >= SAME_SAMPLE * max(size_a, size_b)
+
+
+def _sure_edge(index: Neighbours, n: int, m: int, common: CommonLines) -> Edge | None:
+    """The strong edge of a pair `is_sure` takes as one text, without aligning it (the
+    comparison is made later if a view needs it)."""
     a, b = index.shingles[n], index.shingles[m]
-    shared = len(a & b)
-    if shared < SURE_SAMPLED or shared < SAME_SAMPLE * max(len(a), len(b)):
+    if not is_sure(len(a & b), len(a), len(b)):
         return None
-    articles = index.articles
-    shorter = min(common.body_chars(articles[n]), common.body_chars(articles[m]))
-    return Edge(shorter, 1.0, True, None)
+    return _same_text_edge(index.articles[n], index.articles[m], common)
 
 
-def candidate_pairs(
-    index: Neighbours, n: int, relations: list[Relation], tried: set[tuple[int, int]]
-) -> list[tuple[float, tuple[int, int]]]:
-    """The pairs of article `n` worth aligning, as (index score, (i, j) with i < j), in the
-    order they are aligned; see `build_graph`. `tried` pairs are skipped."""
-    candidates = []
-    for relation in relations:
-        m = index.position[id(relation.article)]
+def _same_text_edge(a: Article, b: Article, common: CommonLines) -> Edge:
+    return Edge(min(common.body_chars(a), common.body_chars(b)), 1.0, True, None)
+
+
+Candidate = tuple[int, float, int]  # (other position, index score, sampled shingles shared)
+
+
+def candidates(
+    n: int, found: Iterable[Candidate], tried: Set[tuple[int, int]]
+) -> list[tuple[float, tuple[int, int], int]]:
+    """The pairs of article `n` worth aligning, as (index score, (i, j) with i < j, sampled
+    shingles shared), in the order they are aligned; see `build_graph`. `found`: its top
+    neighbours, best first. `tried` pairs are skipped. Positions only, no articles: the batch
+    job selects pairs from neighbour rows with this same function."""
+    out = []
+    for m, score, shared in found:
         pair = (min(n, m), max(n, m))
         if pair in tried:
             continue
-        shared = len(index.shingles[n] & index.shingles[m])
-        if relation.score < (
-            TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0
-        ):
+        if score < (TOPIC_SCORE if shared == 0 else ONE_PHRASE_SCORE if shared == 1 else 0):
             continue
-        candidates.append((-shared, -relation.score, pair))
+        out.append((-shared, -score, pair))
     # A single shared phrase at best attaches a follow-up to one story: align only the
     # closest such neighbour (the index ranks best first).
-    phrases = [c for c in candidates if c[0] >= -1]
-    candidates = [c for c in candidates if c[0] < -1] + phrases[:MAX_ONE_PHRASE]
-    return [(-neg_score, pair) for _, neg_score, pair in sorted(candidates)]
+    phrases = [c for c in out if c[0] >= -1]
+    out = [c for c in out if c[0] < -1] + phrases[:MAX_ONE_PHRASE]
+    return [(-neg_score, pair, -neg_shared) for neg_shared, neg_score, pair in sorted(out)]
+
+
+def candidate_pairs(
+    index: Neighbours, n: int, relations: list[Relation], tried: Set[tuple[int, int]]
+) -> list[tuple[float, tuple[int, int]]]:
+    """`candidates` of article `n` from its `relations` (as (score, pair))."""
+    mine = index.shingles[n]
+    found = []
+    for relation in relations:
+        m = index.position[id(relation.article)]
+        found.append((m, relation.score, len(mine & index.shingles[m])))
+    return [(score, pair) for score, pair, _ in candidates(n, found, tried)]
+
+
+class Selector:
+    """Pair selection, article by article in order: which pairs are sure edges (the same
+    text, no alignment) and which are aligned. It never depends on what an alignment finds
+    (`tried` only records choices), so it runs first over every article and the alignments
+    after it, in any order or in parallel, with the same edges as one loop doing both."""
+
+    def __init__(self) -> None:
+        self.tried: set[tuple[int, int]] = set()
+
+    def choose(
+        self, n: int, found: Iterable[Candidate], size: Callable[[int], int]
+    ) -> list[tuple[float, tuple[int, int], bool]]:
+        """(score, pair, sure) for article `n`: every sure pair among its candidates and the
+        first `MAX_VERIFY` others. `size(position)`: an article's count of sampled shingles."""
+        out = []
+        aligned = 0
+        for score, pair, shared in candidates(n, found, self.tried):
+            if is_sure(shared, size(pair[0]), size(pair[1])):
+                self.tried.add(pair)
+                out.append((score, pair, True))
+            elif aligned < MAX_VERIFY:
+                aligned += 1
+                self.tried.add(pair)
+                out.append((score, pair, False))
+        return out
+
+
+def select_pairs(
+    index: Neighbours,
+    *,
+    top: int = TOP_K,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[float, tuple[int, int], bool]]:
+    """(score, pair, sure) of every article's chosen pairs, in the order `build_graph` takes
+    them (see `Selector`)."""
+    articles = index.articles
+    shingles = index.shingles
+    selector = Selector()
+    out = []
+    for n, article in enumerate(articles):
+        check(cancel)
+        if progress is not None:
+            progress(n, len(articles))
+        mine = shingles[n]
+        found = []
+        for relation in index.related(article, top):
+            m = index.position[id(relation.article)]
+            found.append((m, relation.score, len(mine & shingles[m])))
+        out.extend(selector.choose(n, found, lambda k: len(shingles[k])))
+    return out
 
 
 VERDICT_BATCH = 100  # alignments stored together (a cancelled run keeps what it finished)
@@ -277,6 +356,7 @@ def build_graph(
     progress: Callable[[int, int], None] | None = None,
     verdicts: Verdicts | None = None,
     common: CommonLines | None = None,
+    workers: int | None = None,
 ) -> StoryGraph:
     """Verify each article's best candidate neighbours with `compare_articles`; keep edges.
 
@@ -287,54 +367,67 @@ def build_graph(
     `MAX_VERIFY` candidates per article are aligned, those sharing the most sampled text first
     (a pair left out may still be aligned from its other side).
 
+    Pairs are selected for every article first (`select_pairs`), then aligned: in worker
+    processes when there are many (`aligning.align_pairs`; `workers` or NEWSREADER_WORKERS,
+    1 keeps it here). `progress(done, total)` counts articles selected, then pairs aligned.
+
     With `verdicts`, a pair aligned by an earlier run is not aligned again, and new alignments
-    are stored there. `common` may be given when already known (the library keeps each
-    article's short lines).
+    are stored there in batches as they come. `common` may be given when already known (the
+    library keeps each article's short lines).
     """
+    from newsreader.provenance.aligning import align_pairs
+
     if index is None:
         index = RelatedIndex.build(corpus, cancel=cancel)
     articles = list(index.articles)
     graph = StoryGraph(articles, cache=ComparisonCache(cancel, verdicts))
     if common is None:
         common = CommonLines(articles)
-    tried: set[tuple[int, int]] = set()
+    selected = select_pairs(index, top=top, cancel=cancel, progress=progress)
+    known: dict[tuple[int, int], Covered] = {}
+    todo: list[tuple[int, int]] = []
+    for _, pair, sure in selected:
+        if sure:
+            continue
+        a, b = articles[pair[0]], articles[pair[1]]
+        covered = verdicts.get(a, b) if verdicts is not None else None
+        if covered is not None:
+            graph.cache.remember(a, b, covered)
+            known[pair] = covered
+        else:
+            todo.append(pair)
+    base = len(articles)
+    total = base + len(todo)
     fresh: list[Comparison] = []
+    aligned: dict[tuple[int, int], Comparison] = {}
     try:
-        for n, article in enumerate(articles):
-            check(cancel)
+        for done, (pair, comparison) in enumerate(
+            align_pairs(articles, todo, cancel=cancel, workers=workers), 1
+        ):
+            graph.cache.add(comparison)
+            aligned[pair] = comparison
             if progress is not None:
-                progress(n, len(articles))
-            chosen = []
-            for score, pair in candidate_pairs(index, n, index.related(article, top), tried):
-                sure = _sure_edge(index, pair[0], pair[1], common)
-                if sure is not None:
-                    tried.add(pair)
-                    graph.edges[pair] = sure
-                else:
-                    chosen.append((score, pair))
-            for score, pair in chosen[:MAX_VERIFY]:
-                tried.add(pair)
-                a, b = articles[pair[0]], articles[pair[1]]
-                covered = verdicts.get(a, b) if verdicts is not None else None
-                if covered is not None:
-                    graph.cache.remember(a, b, covered)
-                    edge = judge_covered(a, b, covered, common, score)
-                else:
-                    comparison = compare_articles(a, b, cancel=cancel)
-                    graph.cache.add(comparison)
-                    edge = judge(comparison, common, score)
-                    if verdicts is not None:
-                        fresh.append(comparison)
-                        if len(fresh) >= VERDICT_BATCH:
-                            verdicts.put(fresh)
-                            fresh = []
-                if edge is not None:
-                    graph.edges[pair] = edge
+                progress(base + done, total)
+            if verdicts is not None:
+                fresh.append(comparison)
+                if len(fresh) >= VERDICT_BATCH:
+                    verdicts.put(fresh)
+                    fresh = []
     finally:
         if fresh and verdicts is not None:
             verdicts.put(fresh)
+    for score, pair, sure in selected:
+        a, b = articles[pair[0]], articles[pair[1]]
+        if sure:
+            edge: Edge | None = _same_text_edge(a, b, common)
+        elif pair in known:
+            edge = judge_covered(a, b, known[pair], common, score)
+        else:
+            edge = judge(aligned[pair], common, score)
+        if edge is not None:
+            graph.edges[pair] = edge
     if progress is not None:
-        progress(len(articles), len(articles))
+        progress(total, total)
     return graph
 
 
@@ -347,17 +440,25 @@ def clusters_json(
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
     path_of: Callable[[Article], str] | None = None,
+    workers: int | None = None,
 ) -> list[list[str]]:
     """Story clusters as lists of absolute paths (for `newsreader related --json`'s "clusters").
 
     Each cluster is in timeline order (dated articles first, earliest first); clusters are
     largest first. Articles sharing text with no other article are left out. `verdicts` and
-    `common` as for `build_graph`; `path_of` names an article (default: its resolved path).
+    `common` and `workers` as for `build_graph`; `path_of` names an article (default: its
+    resolved path).
     """
     from newsreader.provenance.timeline import timeline
 
     graph = build_graph(
-        corpus, related_index, verdicts=verdicts, common=common, cancel=cancel, progress=progress
+        corpus,
+        related_index,
+        verdicts=verdicts,
+        common=common,
+        cancel=cancel,
+        progress=progress,
+        workers=workers,
     )
     name = path_of or (lambda a: str(a.path.resolve()))
     return [[name(a) for a in timeline(group)] for group in graph.components()]

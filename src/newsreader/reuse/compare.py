@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +33,28 @@ MIN_FRAGMENT = 6  # words a chain needs unless it is most of its sentences
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
+Tokenised = tuple[list[Token], list[tuple[int, int]]]  # what `article_tokens` returns
+
+
 def compare_articles(
-    a: Article, b: Article, *, cancel: threading.Event | None = None
+    a: Article,
+    b: Article,
+    *,
+    cancel: threading.Event | None = None,
+    tokens: Callable[[Article], Tokenised] | None = None,
 ) -> Comparison:
     """Passages a and b share (verbatim, near, paraphrase) and how much of each is reused.
 
     Symmetric by construction: the work is always done in one canonical order and mirrored, so
-    compare(a, b) and compare(b, a) describe the same passages.
+    compare(a, b) and compare(b, a) describe the same passages. `tokens`: `article_tokens`,
+    from a caller that keeps them (story clusters align an article with several others, and
+    tokenising was most of an alignment's time); never modified here.
     """
     if (len(b.text), b.text) < (len(a.text), a.text):
-        return compare_articles(b, a, cancel=cancel).swapped()
-    ta, sa = article_tokens(a)
-    tb, sb = article_tokens(b)
+        return compare_articles(b, a, cancel=cancel, tokens=tokens).swapped()
+    tokenise = tokens or article_tokens
+    ta, sa = tokenise(a)
+    tb, sb = tokenise(b)
     passages = _copied_passages(a, b, ta, tb, cancel)
     reworded = paraphrase.find(a, b, ta, tb, sa, sb, passages, cancel=cancel)
     # a short copied phrase inside two sentences that say the same thing is part of that

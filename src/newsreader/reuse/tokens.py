@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsreader.corpus import Article
 
@@ -82,6 +83,7 @@ def fold_spelling(word: str) -> str:
     return _LL.sub(r"\1l\2", word)
 
 
+@lru_cache(maxsize=1 << 16)  # news reuses a small vocabulary: most words are seen before
 def normalise(word: str) -> str:
     """The matching form of one word as written (without magnitude handling)."""
     w = word.translate(_STRIPINVISIBLE).casefold()
@@ -92,6 +94,7 @@ def normalise(word: str) -> str:
     return fold_spelling(_INNER.sub("", w))
 
 
+@lru_cache(maxsize=1 << 16)
 def key_of(text: str) -> str:
     """What must be equal for two words to count as the same word written the same way."""
     return text.translate(_STRIPINVISIBLE).casefold().replace("’", "'")
@@ -111,9 +114,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None, sentence: int = 
         word = m.group()
         gap = text[prev:s]
         prev = e
-        clause = not out or any(c in _CLAUSE_MARKS for c in gap) or bool(CONTROL.search(gap))
-        quote = bool(out) and any(c in _QUOTE_MARKS for c in gap)
-        lower = not any(c.isupper() for c in word)
+        if gap == " ":  # most gaps: no clause mark, quotation mark or control character
+            clause, quote = not out, False
+        else:
+            clause = not out or any(c in _CLAUSE_MARKS for c in gap) or bool(CONTROL.search(gap))
+            quote = bool(out) and any(c in _QUOTE_MARKS for c in gap)
+        # (In ASCII only A-Z are upper case, and lower() changes nothing else.)
+        lower = word == word.lower() if word.isascii() else not any(c.isupper() for c in word)
         # An editor's bracketed insertion (`[honoured]`) is an edit, though the word is the same.
         bracket = "[" if s > 0 and text[s - 1] == "[" else ""
         mag = m.group("mag")

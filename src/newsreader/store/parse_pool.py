@@ -18,10 +18,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.corpus import loader as corpus_loader
 from newsreader.corpus.models import Article
 from newsreader.store.codec import decode_article, encode_article
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -130,17 +134,25 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
+def worker_pool(n: int) -> ProcessPoolExecutor:
+    """`n` spawned worker processes that ignore Ctrl-C and exit when this process dies (the
+    parse pool's and the aligner's), with the resource tracker started safely first."""
     # Imported here: multiprocessing costs import time that a warm open never needs.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
     _start_resource_tracker()
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    return ProcessPoolExecutor(
+        max_workers=n,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
+
+
+def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
+    chunks = [[str(f) for f in files[i : i + CHUNK]] for i in range(0, len(files), CHUNK)]
+    pool = worker_pool(n)
     finished = False
     try:
         i = 0
