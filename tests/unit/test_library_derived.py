@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from batch_corpus import STORIES
 
 from newsreader.cli import main
 from newsreader.library import Library, derived
@@ -18,40 +19,7 @@ from newsreader.reuse import Comparison, Passage, RelatedIndex
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "provenance"
 
-TOPICS = {
-    "flood": [
-        "Heavy rain caused rivers to burst their banks across the northern province.",
-        "Residents were forced to leave their homes as water rose overnight.",
-        "Emergency crews used boats to rescue families trapped on rooftops.",
-        "The regional governor declared a state of emergency on Tuesday.",
-        "Forecasters warned that more storms were expected later in the week.",
-        "Schools in three districts were closed and used as shelters.",
-    ],
-    "rates": [
-        "The central bank raised interest rates by a quarter point on Thursday.",
-        "Policymakers cited stubborn inflation in services and a tight labour market.",
-        "Analysts expect one more increase before the end of the year.",
-        "Mortgage lenders said they would pass the higher costs to borrowers.",
-        "The currency strengthened against the dollar after the announcement.",
-        "Two members of the committee voted to keep rates unchanged.",
-    ],
-    "mine": [
-        "Rescuers reached twelve miners trapped underground after a tunnel collapsed.",
-        "The mining company said ventilation shafts had kept the air breathable.",
-        "Relatives gathered at the pit entrance through the cold night.",
-        "Inspectors had flagged cracks in the tunnel supports last spring.",
-        "The labour ministry opened an inquiry into safety at the site.",
-        "Union leaders called for a national review of mine inspections.",
-    ],
-    "harvest": [
-        "Farmers reported the smallest wheat harvest in a decade after the drought.",
-        "Grain prices climbed to their highest level since the spring.",
-        "The agriculture ministry promised emergency credit for growers.",
-        "Bakers warned that bread prices would rise before the winter.",
-        "Exporters said contracts with foreign buyers might be delayed.",
-        "Irrigation reservoirs were at a third of their usual level.",
-    ],
-}
+TOPICS = STORIES  # four topics, six sentences each (shared with the batch tests)
 WORDS = [
     "council",
     "museum",

@@ -212,7 +212,8 @@ def _load(conn: sqlite3.Connection, job_dir: Path, cancel: threading.Event | Non
     return report
 
 
-_VERDICT_COLUMNS = [
+# The library's `verdict` row, as DIR/story/verdict.parquet holds it (batch/story.py writes it).
+VERDICT_COLUMNS = (
     "a_id",
     "b_id",
     "a_hash",
@@ -222,14 +223,14 @@ _VERDICT_COLUMNS = [
     "a_pct",
     "b_pct",
     "passages",
-]
+)
 
 
 def _load_verdicts(
     conn: sqlite3.Connection, path: Path, report: LoadReport, cancel: threading.Event | None
 ) -> None:
-    cols = ", ".join(_VERDICT_COLUMNS)
-    for rows in _batches(path, _VERDICT_COLUMNS):
+    cols = ", ".join(list(VERDICT_COLUMNS))
+    for rows in _batches(path, list(VERDICT_COLUMNS)):
         check(cancel)
         # Stored with the lower id as side a (`StoredVerdicts`), only for the current texts.
         fresh = [r for r in rows if r[0] < r[1]]

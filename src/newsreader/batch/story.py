@@ -32,7 +32,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from newsreader.batch.results import BatchError
+from newsreader.batch.results import (
+    DONE,
+    STORY,
+    VERDICT_COLUMNS,
+    BatchError,
+    read_job,
+    update_job,
+)
 from newsreader.corpus import Article
 from newsreader.library.pack import unpack_paragraphs
 from newsreader.progress import StageProgress, check, stage
@@ -48,25 +55,12 @@ from newsreader.provenance.common_lines import MIN_ARTICLES, SHARE
 from newsreader.provenance.linkage import link
 from newsreader.provenance.spans import Span, intersect, merge, total
 
-STORY = "story"
 WORK = "story.work"  # pair.parquet and the finished parts of a job not yet done
-DONE = "_DONE"
 PART = 2048  # pairs per part file: a killed job loses at most one part per worker
 READ_ROWS = 50_000  # rows per batch read from Parquet
 PARTITION_ARTICLES = 4096  # articles `align_partition` keeps while a partition runs
 
 Row = tuple[Any, ...]
-VERDICT_COLUMNS = (
-    "a_id",
-    "b_id",
-    "a_hash",
-    "b_hash",
-    "a_spans",
-    "b_spans",
-    "a_pct",
-    "b_pct",
-    "passages",
-)
 
 
 class StoryJobError(BatchError):
@@ -140,7 +134,7 @@ def run_story(
     "Aligning" and "Linking"."""
     job_dir = Path(job_dir)
     if (job_dir / STORY / DONE).is_file():
-        return dict(_read_job(job_dir).get("figures", {}).get("story", {}))
+        return dict(read_job(job_dir).get("figures", {}).get("story", {}))
     if engine != "duckdb":
         raise StoryJobError(f"the story step runs with the duckdb engine here, not {engine!r}")
     if (
@@ -185,7 +179,7 @@ def run_story(
     shutil.rmtree(job_dir / STORY, ignore_errors=True)
     tmp.rename(job_dir / STORY)
     shutil.rmtree(work, ignore_errors=True)
-    _update_job(job_dir, story=figures)
+    update_job(job_dir, figures={"story": figures})
     if progress is not None:
         progress("Linking", 1, 1)
     return figures
@@ -334,7 +328,7 @@ class _Texts:
         self.parquet = job_dir / "input" / "text.parquet"
         self.conn: sqlite3.Connection | None = None
         if not self.parquet.is_file():
-            library = _read_job(job_dir).get("library")
+            library = read_job(job_dir).get("library")
             if not library or not Path(library).is_file():
                 raise StoryJobError(
                     f"{job_dir} has no input/text.parquet and names no library to read texts from"
@@ -553,19 +547,3 @@ def _date_key(articles: _Articles, aid: int) -> tuple[int, str, str]:
 
 
 # -- job.json ------------------------------------------------------------------------------------
-
-
-def _read_job(job_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((job_dir / "job.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _update_job(job_dir: Path, **figures: Any) -> None:
-    data = _read_job(job_dir)
-    data["figures"] = {**data.get("figures", {}), **figures}
-    tmp = job_dir / "job.json.tmp"
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, job_dir / "job.json")
