@@ -195,24 +195,32 @@ def test_cli_related_and_load_print_json(
     job = tmp_path / "job"
     assert main(["batch", "related", "--out", str(job), "--no-load", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    with Library() as library:
+        total = library.count()  # the corpus and the seeds, added on the library's first use
+    assert total > len(corpus)
     assert data["job"] == str(job) and data["engine"] == "duckdb"
-    assert data["articles"] == len(corpus)
+    assert data["articles"] == total
     assert data["neighbours"] == sum(len(v) for v in _job_lists(job).values()) > 0
     assert data["loaded"] is None
     assert data["figures"]["related_wall"] > 0
     assert main(["batch", "load", str(job), "--json"]) == 0
     loaded = json.loads(capsys.readouterr().out)["loaded"]
     assert loaded == {
-        "articles": len(corpus),
+        "articles": total,
         "changed": 0,
         "stale": 0,
         "verdicts": 0,
         "verdicts_skipped": 0,
     }
-    # `related` answers from the loaded lists (the view is the whole library).
-    assert main(["related", str(tmp_path / "corpus"), "--json", "--no-clusters", "--top", "3"]) == 0
+    # `related` on the library answers from the loaded lists: nothing is ranked again.
+    assert main(["related", "--json", "--no-clusters", "--top", "3"]) == 0
     related = json.loads(capsys.readouterr().out)["articles"]
-    assert len(related) == len(corpus) and all(len(a["related"]) <= 3 for a in related)
+    assert len(related) == total and all(len(a["related"]) <= 3 for a in related)
+    with Library() as library:
+        assert (
+            library.conn.execute("SELECT count(*) FROM analysis WHERE ranked = 0").fetchone()[0]
+            == 0
+        )
     assert main(["batch", "load", str(tmp_path / "nothing")]) == 2
     assert "no job folder" in capsys.readouterr().err
 

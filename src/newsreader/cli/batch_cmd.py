@@ -98,6 +98,8 @@ def _run_job(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise CliError(f"{out} is not a folder")
     library = open_library()
+    if not library.read_only:
+        library.ensure_seeded()  # the library every verb works on, from its first use
     cancel = threading.Event()
     job = story_job if args.job == "story" else related_job
     report = _cancellable(
@@ -121,10 +123,11 @@ def _run_job(args: argparse.Namespace) -> int:
         f"({report.engine}: ranked in {figures.get('related_wall', 0):.1f} s)"
     )
     if args.job == "story":
+        stories = int(figures.get("story_stories", 0))
         print(
-            f"{figures.get('story_stories', 0)} stories from {figures.get('story_aligned', 0)} "
-            f"aligned pairs in {figures.get('story_wall', 0):.1f} s: "
-            f"{report.job_dir / 'story' / 'stories.jsonl'}"
+            f"{stories} {'story' if stories == 1 else 'stories'} from "
+            f"{figures.get('story_aligned', 0)} aligned pairs in "
+            f"{figures.get('story_wall', 0):.1f} s: {report.job_dir / 'story' / 'stories.jsonl'}"
         )
     if report.loaded is None:
         print(f"not loaded: `newsreader batch load {report.job_dir}` loads it")
