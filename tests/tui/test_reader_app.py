@@ -50,6 +50,22 @@ async def test_moving_the_cursor_changes_the_text(tmp_path: Path) -> None:
 
 
 @sync
+async def test_a_key_right_after_moving_acts_on_the_article_moved_to(tmp_path: Path) -> None:
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        screen = app.main_screen
+        first = screen.text_view.article
+        screen.article_list.action_cursor_down()  # the text pane follows a message later
+        moved_to = screen.article_list.rows[1]
+        assert screen.text_view.article is first
+        assert screen.target_article is moved_to  # what `m`, `c`, `t`, `w`, `x` act on
+        screen.action_mark()
+        assert app.marked is moved_to
+        await pilot.pause()
+
+
+@sync
 async def test_enter_focuses_the_text_and_escape_comes_back(tmp_path: Path) -> None:
     app = make_app([fruit_corpus(tmp_path / "c")])
     async with app.run_test(size=(120, 40)) as pilot:

@@ -107,6 +107,16 @@ class MainScreen(ReadingActions, Screen[None]):
         """The article in the text pane."""
         return self.text_view.article
 
+    @property
+    def target_article(self) -> Article | None:
+        """The article a key acts on (mark, compare, the provenance views): the list's cursor
+        while the list has focus (the text pane follows it a message later, so `j c` typed at
+        once acts on the article the user moved to), else the article in the text pane."""
+        listed = self.article_list
+        if self.focused is listed and listed.article is not None:
+            return listed.article
+        return self.text_view.article
+
     def on_mount(self) -> None:
         config = self.app.config
         if config.sort in SORT_KEYS:
@@ -367,7 +377,7 @@ class MainScreen(ReadingActions, Screen[None]):
         )
 
     def action_mark(self) -> None:
-        article = self.current_article
+        article = self.target_article
         if article is None:
             return
         if self.app.marked is article:
@@ -379,7 +389,7 @@ class MainScreen(ReadingActions, Screen[None]):
 
     def action_compare(self) -> None:
         """`c`: the marked article beside this one, or a picker of what to compare it with."""
-        article = self.current_article
+        article = self.target_article
         if article is None:
             return
         marked = self.app.marked
@@ -396,7 +406,7 @@ class MainScreen(ReadingActions, Screen[None]):
     def _provenance(self, what: str) -> None:
         from newsreader.tui.screens.stories import open_provenance
 
-        article = self.current_article
+        article = self.target_article
         if article is None and what != "stories":
             return
         open_provenance(self.app, what, article)
