@@ -37,8 +37,19 @@ async def wait_loaded(pilot: Pilot, app: NewsreaderApp) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         if shown():
+            await drain(app.main_screen.article_list, app.main_screen)
             return
     raise AssertionError("the corpus never finished loading")
+
+
+async def drain(*widgets: Any) -> None:
+    """Until each widget (in order) has handled the messages already posted to it: the list's
+    Highlighted from loading reaches the screen a moment after the text pane shows the first
+    article (on a busy machine, after a test had already shown another one)."""
+    for widget in widgets:
+        done = asyncio.Event()
+        widget.call_later(done.set)  # queued behind what the widget was already sent
+        await done.wait()
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str) -> None:
