@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "fetch": ("fetch_cmd", "add_parser", "run"),
     "import": ("import_cmd", "add_parser", "run"),
     "export": ("export_cmd", "add_parser", "run"),
+    "batch": ("batch_cmd", "add_parser", "run"),
 }
 
 

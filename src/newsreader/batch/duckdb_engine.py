@@ -1,0 +1,197 @@
+"""The related step run by DuckDB over the job's Parquet inputs, out of core.
+
+The inputs are views over DIR/input; the global steps (frequencies, weights, day numbers) are
+tables in a DuckDB file inside the job, and the per-article steps run once per slice of
+article ids (`sql.focus_sql`), each slice's neighbours written as a Parquet part, so the large
+intermediate results (candidate sums: thousands of rows per article) never exceed one slice.
+DuckDB spills to DIR/related.tmp/spill when `memory_limit` is reached. Progress is reported
+per step; a set cancel event interrupts the running statement (a watcher thread calls
+`interrupt()`), and the step's temporary folder is left for the next run to throw away.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from newsreader.batch import sql
+from newsreader.batch.results import (
+    INPUT,
+    INSTALL_HINT,
+    NEIGHBOUR_FILE,
+    RELATED,
+    BatchError,
+    begin_step,
+    finish_step,
+    step_done,
+)
+from newsreader.progress import Cancelled, StageProgress, check
+
+SLICE = 50_000  # articles ranked per pass of the per-article steps
+INPUTS = ("article", "term", "shingle")
+# Per-article steps read once by the next step: left as views (never materialised).
+_INLINE = {"focus", "acc", "scored", "neighbour"}
+
+
+MEMORY_ENV = "NEWSREADER_DUCKDB_MEMORY"  # e.g. "3GB": overrides the default limit
+
+
+def default_memory_limit() -> str:
+    """$NEWSREADER_DUCKDB_MEMORY, else half the machine's memory, at most 6 GB (the rest: this
+    process, the OS, the disk cache)."""
+    if os.environ.get(MEMORY_ENV):
+        return os.environ[MEMORY_ENV]
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError):
+        total = 4 << 30
+    return f"{max(256, min(6 << 10, total // 2 >> 20))}MB"
+
+
+def _input(job_dir: Path, name: str) -> str:
+    """The read_parquet source of one input: DIR/input/NAME.parquet, or a folder of parts."""
+    single = job_dir / INPUT / f"{name}.parquet"
+    where = single if single.is_file() else job_dir / INPUT / name / "*.parquet"
+    return "read_parquet('" + str(where).replace("'", "''") + "')"
+
+
+def _connect(work: Path, memory_limit: str | None, threads: int | None) -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise BatchError(f"the DuckDB engine needs duckdb: {INSTALL_HINT}") from None
+    con = duckdb.connect(str(work / "work.duckdb"))
+    spill = str(work / "spill").replace("'", "''")
+    con.execute(f"SET memory_limit = '{memory_limit or default_memory_limit()}'")
+    con.execute(f"SET temp_directory = '{spill}'")
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
+    con.execute("SET preserve_insertion_order = false")  # less memory; order comes from SQL
+    return con
+
+
+def _slices(con: Any, size: int) -> list[tuple[int, int]]:
+    """[lo, hi) id ranges of about `size` articles each, covering every article."""
+    ids = [int(r[0]) for r in con.execute("SELECT id FROM article ORDER BY id").fetchall()]
+    if not ids:
+        return [(0, 0)]  # one empty pass: the result file still gets its columns
+    bounds = [ids[i] for i in range(0, len(ids), size)] + [ids[-1] + 1]
+    return list(itertools.pairwise(bounds))
+
+
+def run_related(
+    job_dir: Path,
+    *,
+    cancel: threading.Event | None = None,
+    progress: StageProgress | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    slice_articles: int = SLICE,
+) -> dict[str, Any]:
+    """Write DIR/related/neighbour.parquet from DIR/input (kept when already done); returns
+    the step's figures (seconds per step, rows)."""
+    if not step_done(job_dir, INPUT):
+        raise BatchError(f"{job_dir} has no finished input to rank (export it first)")
+    if step_done(job_dir, RELATED):
+        return {}
+    check(cancel)
+    work = begin_step(job_dir, RELATED)
+    con = _connect(work, memory_limit, threads)
+    finished = threading.Event()
+
+    def watch() -> None:
+        # DuckDB runs a statement without returning to Python: interrupt it from here.
+        while not finished.wait(0.1):
+            if cancel is not None and cancel.is_set():
+                con.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="duckdb-cancel", daemon=True)
+    watcher.start()
+    started, cpu = time.perf_counter(), time.process_time()
+    figures: dict[str, Any] = {"seconds": {}}
+    try:
+        _run(con, job_dir, work, figures, cancel, progress, slice_articles)
+    except Exception as e:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled from None
+        if type(e).__module__.startswith("duckdb"):
+            raise BatchError(f"DuckDB failed: {str(e).splitlines()[0]}") from None
+        raise
+    finally:
+        finished.set()
+        watcher.join()
+        con.close()
+    for leftover in ("work.duckdb", "work.duckdb.wal", "spill", "parts"):
+        path = work / leftover
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    finish_step(job_dir, RELATED, work)
+    figures["wall"] = round(time.perf_counter() - started, 3)
+    figures["cpu_main"] = round(time.process_time() - cpu, 3)
+    return figures
+
+
+def _run(
+    con: Any,
+    job_dir: Path,
+    work: Path,
+    figures: dict[str, Any],
+    cancel: threading.Event | None,
+    progress: StageProgress | None,
+    slice_articles: int,
+) -> None:
+    seconds: dict[str, float] = figures["seconds"]
+
+    def timed(name: str, statement: str) -> None:
+        check(cancel)
+        t = time.perf_counter()
+        con.execute(statement)
+        seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - t, 3)
+
+    for name in INPUTS:
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_input(job_dir, name)}")
+    slices = _slices(con, max(1, slice_articles))
+    steps = len(sql.GLOBAL_STEPS) + len(slices) * len(sql.PER_ARTICLE_STEPS) + 1
+    done = 0
+
+    def report(what: str) -> None:
+        if progress is not None:
+            progress(f"Ranking ({what})", done, steps)
+
+    for name, statement in sql.GLOBAL_STEPS:
+        report(name)
+        timed(name, f"CREATE TABLE {name} AS {statement}")
+        done += 1
+    parts = work / "parts"
+    parts.mkdir()
+    for n, (lo, hi) in enumerate(slices):
+        for name, statement in sql.PER_ARTICLE_STEPS:
+            report(f"{name}, slice {n + 1}/{len(slices)}")
+            if name == "focus":
+                statement = sql.focus_sql(lo, hi)
+            kind = "VIEW" if name in _INLINE else "TABLE"
+            timed(name, f"CREATE OR REPLACE TEMP {kind} {name} AS {statement}")
+            done += 1
+        part = str(parts / f"part-{n:05d}.parquet").replace("'", "''")
+        timed("write", f"COPY (SELECT * FROM neighbour) TO '{part}' (FORMAT PARQUET)")
+    report("writing")
+    out = str(work / NEIGHBOUR_FILE).replace("'", "''")
+    glob = str(parts / "*.parquet").replace("'", "''")
+    timed(
+        "write",
+        f"COPY (SELECT * FROM read_parquet('{glob}') ORDER BY article_id, rank) "
+        f"TO '{out}' (FORMAT PARQUET)",
+    )
+    figures["neighbours"] = int(
+        con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0]
+    )
+    figures["articles"] = int(con.execute("SELECT n FROM total").fetchone()[0])
+    done = steps
+    report("done")
