@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -196,27 +197,22 @@ def render(
     return "\n".join([*lines, "", *footer]) + "\n"
 
 
-def build(size: int, seed: int = 2005) -> Path:
-    """Build the corpus of `size` articles once (then reuse it); its folder holds `articles/`."""
-    out = WORK / f"corpus-{size}"
-    stamp = f"{GENERATOR_VERSION}-{seed}-{size}"
-    if (out / "STAMP").is_file() and (out / "STAMP").read_text() == stamp:
-        return out
+def generate(size: int, seed: int = 2005) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """The corpus of `size` articles in order, as (relative path, text, sources, ops): the
+    originals first (no sources), then the derived ones. One seeded generator drives it all,
+    so a size always gives the same articles (`build` writes them as files, the scale corpus
+    analyses them in memory)."""
     bbc = fetch_bbc()
     rng = random.Random(f"{seed}-{size}")
     n_orig = min(len(bbc), size // 2)
     originals = rng.sample(bbc, n_orig)
     pool: list[tuple[str, str, list[str]]] = []  # (relative path, title, paragraphs)
-    shutil.rmtree(out, ignore_errors=True)
-    arts = out / "articles"
-    (arts / "bbc").mkdir(parents=True)
     for name, text in originals:
         rel = "bbc/" + name.replace("/", "-")
-        (arts / rel).write_text(text, encoding="utf-8")
         title, paras = split_article(text)
         pool.append((rel, title, paras))
+        yield rel, text, [], []
     deriver = Derive(rng, [t for _, t in originals])
-    manifest = []
     for i in range(size - n_orig):
         src = [rng.choice(pool[:n_orig] if rng.random() < 0.7 else pool)]
         src += rng.sample(pool, rng.choice([0, 0, 0, 1, 2]))
@@ -226,10 +222,25 @@ def build(size: int, seed: int = 2005) -> Path:
         date = f"2005-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         slug = re.sub(r"[^a-z]+", "-", outlet.lower()).strip("-")
         rel = f"{slug}/{i:05d}.{fmt}"
-        (arts / slug).mkdir(exist_ok=True)
-        (arts / rel).write_text(render(title, body, outlet, date, fmt, rng), encoding="utf-8")
+        text = render(title, body, outlet, date, fmt, rng)
         pool.append((rel, title, body))
-        manifest.append({"path": rel, "sources": [s[0] for s in src], "ops": ops})
+        yield rel, text, [s[0] for s in src], ops
+
+
+def build(size: int, seed: int = 2005) -> Path:
+    """Build the corpus of `size` articles once (then reuse it); its folder holds `articles/`."""
+    out = WORK / f"corpus-{size}"
+    stamp = f"{GENERATOR_VERSION}-{seed}-{size}"
+    if (out / "STAMP").is_file() and (out / "STAMP").read_text() == stamp:
+        return out
+    shutil.rmtree(out, ignore_errors=True)
+    arts = out / "articles"
+    manifest = []
+    for rel, text, sources, ops in generate(size, seed):
+        (arts / rel).parent.mkdir(parents=True, exist_ok=True)
+        (arts / rel).write_text(text, encoding="utf-8")
+        if sources:
+            manifest.append({"path": rel, "sources": sources, "ops": ops})
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (out / "STAMP").write_text(stamp)
     return out
