@@ -271,8 +271,9 @@ class NewsreaderApp(App[int]):
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
         stage = message.stage
-        if message.total < 0:
-            self.main_screen.hide_progress()
+        if message.total < 0:  # a long refresh ended (a fetch running keeps its bar)
+            if not self.fetching:
+                self.main_screen.hide_progress()
             return
         if stage.startswith("fetch:"):
             if self._fetch_cancel is None or self._fetch_cancel.is_set():
