@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from newsreader.cli.common import (
     CliError,
     arrivals_json,
     churn_lines,
+    ctrl_c_cancels,
     open_library,
     print_json,
 )
@@ -77,7 +75,7 @@ def _run_paths(args: argparse.Namespace) -> int:
 
     cancel = threading.Event()
     try:
-        with _ctrl_c_cancels(cancel):
+        with ctrl_c_cancels(cancel):
             report = library.add_paths(args.paths, cancel=cancel, progress=progress)
     except LibraryError as e:
         raise CliError(str(e)) from None
@@ -141,24 +139,3 @@ def run_sources(args: argparse.Namespace) -> int:
         missing = f", {s.missing} missing" if s.missing else ""
         print(f"{s.id:>4}  {s.kind:<7} {s.locator}  ({s.articles} articles{missing})")
     return 0
-
-
-@contextlib.contextmanager
-def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
-    """The first Ctrl-C stops the ingest between files (whole batches are kept and it says
-    so); a second one stops at once, as Ctrl-C always does."""
-
-    def interrupted(signum: int, frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-
-    try:
-        previous = signal.signal(signal.SIGINT, interrupted)
-    except ValueError:  # not the main thread (tests calling main() from a worker)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

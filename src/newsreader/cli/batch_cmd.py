@@ -11,7 +11,6 @@ Given an existing DIR, finished steps are kept: a killed job goes on where it st
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from typing import TypeVar
 from newsreader.cli.common import (
     CliError,
     add_json_argument,
+    ctrl_c_cancels,
     end_stages,
     open_library,
     print_json,
@@ -181,23 +181,10 @@ def _cancellable(cancel: threading.Event, work: Callable[[], T]) -> T:
             error.append(e)
 
     worker = threading.Thread(target=target, name="batch-job", daemon=True)
-
-    def interrupted(signum: int, frame: object) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-
-    try:
-        previous = signal.signal(signal.SIGINT, interrupted)
-    except ValueError:  # not the main thread (tests calling main() from a worker)
-        previous = None
-    try:
+    with ctrl_c_cancels(cancel):
         worker.start()
         while worker.is_alive():
             worker.join(0.2)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
     if error:
         raise error[0]
     return result[0]

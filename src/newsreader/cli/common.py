@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,3 +190,25 @@ def churn_lines(library: Library, ids: Sequence[int]) -> list[str]:
         f"  churn: {one_line(a.display_title, 60)} — {one_line(found[a.article_id].label, 80)}"
         for a in library.articles(list(found))
     ]
+
+
+@contextlib.contextmanager
+def ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
+    """While inside: the first Ctrl-C sets `cancel` (the work stops at its next check: `add`
+    between files, a batch job between steps or by interrupting its statement); a second one
+    stops at once, as Ctrl-C always does."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupted)
+    except ValueError:  # not the main thread (tests calling main() from a worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
