@@ -17,6 +17,7 @@ T0 = time.perf_counter()
 
 import asyncio  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
 if TYPE_CHECKING:
@@ -40,10 +41,10 @@ def newsreader_app(paths: list[str]) -> App:
     return make_app(paths)
 
 
-async def list_paint(app: App) -> float:
-    """Until the list shows articles (a big library's newest first: the rest is still read)."""
+async def painted_when(app: App, ready: Callable[[], bool]) -> float:
+    """Seconds until `ready()` holds and the next frame is drawn."""
     async with app.run_test(size=(120, 40)) as pilot:
-        while not _listed(app):
+        while not ready():
             await asyncio.sleep(0.002)
         painted = asyncio.Event()
         app.call_after_refresh(painted.set)
@@ -51,6 +52,11 @@ async def list_paint(app: App) -> float:
         elapsed = time.perf_counter() - T0
         await pilot.pause()
     return elapsed
+
+
+async def list_paint(app: App) -> float:
+    """Until the list shows articles (a big library's newest first: the rest is still read)."""
+    return await painted_when(app, lambda: _listed(app))
 
 
 def _listed(app: App) -> bool:
@@ -62,15 +68,10 @@ def _listed(app: App) -> bool:
 
 async def full_paint(app: App) -> float:
     """Until every article is listed and search is ready."""
-    async with app.run_test(size=(120, 40)) as pilot:
-        while not getattr(app, "loaded", False) or not app.corpus.articles:
-            await asyncio.sleep(0.002)
-        painted = asyncio.Event()
-        app.call_after_refresh(painted.set)
-        await painted.wait()
-        elapsed = time.perf_counter() - T0
-        await pilot.pause()
-    return elapsed
+    return await painted_when(
+        app,
+        lambda: bool(getattr(app, "loaded", False) and app.corpus.articles),  # type: ignore[attr-defined]
+    )
 
 
 async def first_paint(app: App) -> float:
