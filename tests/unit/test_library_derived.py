@@ -191,6 +191,29 @@ def test_stored_lists_are_what_the_in_memory_index_ranks(tmp_path: Path) -> None
             assert theirs == mine, article.locator
 
 
+def test_ranking_in_worker_processes_stores_the_very_same_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from newsreader.library import ranking
+
+    paths = hand_made(tmp_path / "corpus")
+    rows = "SELECT article_id, rank, other_id, score, shared_chars FROM neighbour ORDER BY 1, 2"
+    with Library(tmp_path / "here.sqlite3") as here:
+        here.add_paths(paths)
+        here.derive()
+        expected = here.conn.execute(rows).fetchall()
+    monkeypatch.setattr(ranking, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(ranking, "CHUNK", 3)  # several chunks per worker, results in order
+    monkeypatch.setenv("NEWSREADER_WORKERS", "2")
+    with Library(tmp_path / "pool.sqlite3") as pool:
+        pool.add_paths(paths)
+        pool.derive()
+        got = pool.conn.execute(rows).fetchall()
+    assert "failed" not in caplog.text  # the workers ranked (no fallback to ranking here)
+    assert got == expected
+    assert len(got) > 5 * len(paths)
+
+
 def test_a_pair_is_aligned_once_across_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.corpus.models import Article, Corpus
+from newsreader.library import ranking
 from newsreader.library.db import transaction
 from newsreader.library.pack import unpack_paragraphs
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
@@ -137,15 +138,17 @@ def analyse(
             made.append((int(r[0]), str(r[3]), words, found, lines, body))
         with transaction(conn):
             forget(conn, [m[0] for m in made], keep_rows=True)
+            # Alignments of an older text are never used again (`StoredVerdicts.get` checks);
+            # those of this text stay, whatever the analysis version.
+            current = [(aid, digest) for aid, digest, *_ in made]
+            conn.executemany("DELETE FROM verdict WHERE a_id = ? AND a_hash != ?", current)
+            conn.executemany("DELETE FROM verdict WHERE b_id = ? AND b_hash != ?", current)
+            analyses = []
+            postings: list[tuple[int, int]] = []
+            df: Counter[int] = Counter()
             for aid, digest, words, found, lines, body in made:
-                # Alignments of an older text are never used again (`StoredVerdicts.get`
-                # checks); those of this text stay, whatever the analysis version.
-                conn.execute("DELETE FROM verdict WHERE a_id = ? AND a_hash != ?", (aid, digest))
-                conn.execute("DELETE FROM verdict WHERE b_id = ? AND b_hash != ?", (aid, digest))
                 tids = terms(words)
-                conn.execute(
-                    "INSERT OR REPLACE INTO analysis(article_id, content_hash, terms, counts, "
-                    "shingles, chars, lines, body, ranked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                analyses.append(
                     (
                         aid,
                         digest,
@@ -155,13 +158,24 @@ def analyse(
                         found.chars,
                         lines.tobytes(),
                         body,
-                    ),
+                    )
                 )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO posting(term_id, article_id) VALUES (?, ?)",
-                    [(t, aid) for t in tids],
-                )
-                conn.executemany("UPDATE term SET df = df + 1 WHERE id = ?", [(t,) for t in tids])
+                postings.extend((t, aid) for t in tids)
+                df.update(tids)
+            conn.executemany(
+                "INSERT OR REPLACE INTO analysis(article_id, content_hash, terms, counts, "
+                "shingles, chars, lines, body, ranked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                analyses,
+            )
+            # In key order, and one frequency update per term per batch: a batch's rows land
+            # in neighbouring pages of the two B-trees instead of one random page per row.
+            postings.sort()
+            conn.executemany(
+                "INSERT OR IGNORE INTO posting(term_id, article_id) VALUES (?, ?)", postings
+            )
+            conn.executemany(
+                "UPDATE term SET df = df + ? WHERE id = ?", [(n, t) for t, n in sorted(df.items())]
+            )
     if progress is not None:
         progress(len(ids), len(ids))
 
@@ -384,20 +398,21 @@ def rebuild(
     df: Counter[int] = Counter()
     for terms, _, _, _ in stored.rows:
         df.update(terms)
-    lists = []
     total = len(stored.articles)
-    for n, article in enumerate(stored.articles):
-        if n % 256 == 0:
-            check(cancel)
-            if progress is not None:
-                progress(n, total)
-        lists.append((article.article_id, index.related(article, K)))
+    lists = ranking.rank_all(index, K, cancel=cancel, progress=progress)
     with transaction(conn):
         conn.execute("UPDATE term SET df = 0")
         conn.executemany("UPDATE term SET df = ? WHERE id = ?", [(v, t) for t, v in df.items()])
         conn.execute("DELETE FROM neighbour")
-        for aid, relations in lists:
-            _write_list(conn, aid, relations)
+        conn.executemany(
+            "INSERT INTO neighbour(article_id, rank, other_id, score, shared_chars) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (article.article_id, rank, other, score, shared)
+                for article, ranked in zip(stored.articles, lists, strict=True)
+                for rank, (other, score, shared) in enumerate(ranked)
+            ),
+        )
         conn.execute("UPDATE analysis SET ranked = 1")
         _set_meta(conn, _BUILT, str(total))
     if progress is not None:

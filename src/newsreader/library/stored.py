@@ -99,6 +99,27 @@ class StoredArticle(Article):
         a._source = source
         return a
 
+    def list_row(self) -> tuple[Any, ...]:
+        """The row `from_row` made this article from (`LIST_COLUMNS`): to make it again in
+        another process."""
+        start, end = self.title_span or (None, None)
+        return (
+            self.article_id,
+            self.source_id,
+            self.locator,
+            self.title,
+            self._display,
+            self.outlet,
+            self.date,
+            self.byline,
+            self.kind,
+            self.encoding,
+            start,
+            end,
+            self._hash,
+            int(self.missing),
+        )
+
     def _load(self) -> None:
         text, paragraphs = self._source.load(self.article_id)
         _TEXT.__set__(self, text)

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 
 from newsreader.corpus import Article
@@ -243,47 +242,26 @@ def _in_workers(
     n: int,
     cancel: threading.Event | None,
 ) -> Iterator[tuple[tuple[int, int], Comparison]]:
-    from newsreader.store.parse_pool import worker_pool
+    from newsreader.store.parse_pool import in_order, worker_pool
 
     pool = worker_pool(n)
     finished = False
-    pending: deque[tuple[int, Future[list[Aligned]]]] = deque()
-    feed = chunks(articles, pairs)
-    start = 0
     try:
-        for chunk in feed:
-            pending.append((start, pool.submit(_align_chunk, chunk)))
-            start += len(chunk[1])
-            if len(pending) >= IN_FLIGHT * n:
-                yield from _collect(articles, pairs, *pending.popleft(), cancel)
-        while pending:
-            yield from _collect(articles, pairs, *pending.popleft(), cancel)
+        done = 0
+        for results in in_order(
+            pool, _align_chunk, chunks(articles, pairs), in_flight=IN_FLIGHT * n, cancel=cancel
+        ):
+            for a_pct, b_pct, packed in results:
+                check(cancel)  # what the caller did with the last one may have been to cancel
+                pair = pairs[done]
+                done += 1
+                a, b = articles[pair[0]], articles[pair[1]]
+                yield pair, comparison_of(a, b, (a_pct, b_pct, packed))
         finished = True
     finally:
         # Done: let the idle workers exit. Cancelled or failed: do not wait for chunks still
         # being aligned.
         pool.shutdown(wait=finished, cancel_futures=not finished)
-
-
-def _collect(
-    articles: Sequence[Article],
-    pairs: Sequence[tuple[int, int]],
-    start: int,
-    future: Future[list[Aligned]],
-    cancel: threading.Event | None,
-) -> Iterator[tuple[tuple[int, int], Comparison]]:
-    while True:
-        check(cancel)
-        try:
-            results = future.result(timeout=0.2)
-            break
-        except TimeoutError:
-            continue
-    for k, (a_pct, b_pct, packed) in enumerate(results):
-        check(cancel)  # what the caller did with the last one may have been to cancel
-        pair = pairs[start + k]
-        a, b = articles[pair[0]], articles[pair[1]]
-        yield pair, comparison_of(a, b, (a_pct, b_pct, packed))
 
 
 def comparison_of(a: Article, b: Article, aligned: Aligned) -> Comparison:

@@ -195,17 +195,38 @@ class RelatedIndex:
         """The index from each article's analysis, already made: (term ids, their counts,
         sampled shingles, body chars), in the corpus's order. Term ids are any integers that
         name a stem the same way for every article (the library's stored ones)."""
-        index = cls(corpus)
         df: Counter[int] = Counter()
         for terms, _, _, _ in rows:
             df.update(terms)
-        total = len(index.articles)
-        for n, (terms, counts, shingles, chars) in enumerate(rows):
-            ids, weights = term_weights(terms, counts, df.__getitem__, total)
-            index.terms.append(ids)
-            index.weights.append(weights)
-            index.shingles.append(shingles)
-            index.chars.append(chars)
+        total = len(corpus.articles)
+        weighted = [
+            term_weights(terms, counts, df.__getitem__, total) for terms, counts, _, _ in rows
+        ]
+        return cls.from_weights(
+            corpus,
+            [ids for ids, _ in weighted],
+            [weights for _, weights in weighted],
+            [row[2] for row in rows],
+            [row[3] for row in rows],
+        )
+
+    @classmethod
+    def from_weights(
+        cls,
+        corpus: Corpus,
+        terms: Sequence[array[int]],
+        weights: Sequence[array[float]],
+        shingles: Sequence[frozenset[int]],
+        chars: Sequence[int],
+    ) -> RelatedIndex:
+        """The index from another index's vectors (`terms`, `weights`, `shingles`, `chars`,
+        in the corpus's order): a worker process ranks with its parent's very numbers."""
+        index = cls(corpus)
+        index.terms = list(terms)
+        index.weights = list(weights)
+        index.shingles = list(shingles)
+        index.chars = list(chars)
+        for n, ids in enumerate(index.terms):
             for t in ids:
                 index.postings[t].append(n)
         return index

@@ -16,16 +16,19 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsreader.corpus import loader as corpus_loader
 from newsreader.corpus.models import Article
 from newsreader.store.codec import decode_article, encode_article
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +116,9 @@ def _start_resource_tracker() -> None:
             sys.stderr = saved
 
 
-def _init_worker(parent: int) -> None:
+def _init_worker(
+    parent: int, setup: Callable[..., None] | None = None, args: tuple[Any, ...] = ()
+) -> None:
     """In each worker. Ctrl-C at the terminal reaches the whole process group: the parent
     decides what it means (stop between batches), a worker must not die of it mid-chunk.
     And a parent killed outright (kill -9, a closed terminal) leaves its workers parsing
@@ -132,11 +137,16 @@ def _init_worker(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if setup is not None:
+        setup(*args)
 
 
-def worker_pool(n: int) -> ProcessPoolExecutor:
+def worker_pool(
+    n: int, setup: Callable[..., None] | None = None, args: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
     """`n` spawned worker processes that ignore Ctrl-C and exit when this process dies (the
-    parse pool's and the aligner's), with the resource tracker started safely first."""
+    parse pool's, the aligner's, the ranker's), with the resource tracker started safely
+    first. `setup(*args)` runs once in each worker (what every task there shares)."""
     # Imported here: multiprocessing costs import time that a warm open never needs.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -146,8 +156,43 @@ def worker_pool(n: int) -> ProcessPoolExecutor:
         max_workers=n,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), setup, args),
     )
+
+
+def in_order(
+    pool: ProcessPoolExecutor,
+    task: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    in_flight: int,
+    cancel: threading.Event | None = None,
+) -> Iterator[R]:
+    """`task(item)` for each item, run in the pool with at most `in_flight` queued (workers
+    never wait, inputs are not all pickled at once), the results in the items' order. Waiting
+    looks at `cancel` several times a second (`Cancelled`). The caller shuts the pool down."""
+    from collections import deque
+
+    from newsreader.progress import check
+
+    pending: deque[Future[R]] = deque()
+    feed = iter(items)
+    while True:
+        for item in feed:
+            pending.append(pool.submit(task, item))
+            if len(pending) >= in_flight:
+                break
+        if not pending:
+            return
+        future = pending.popleft()
+        while True:
+            check(cancel)
+            try:
+                result = future.result(timeout=0.2)
+                break
+            except TimeoutError:
+                continue
+        yield result
 
 
 def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
