@@ -191,27 +191,35 @@ def test_stored_lists_are_what_the_in_memory_index_ranks(tmp_path: Path) -> None
             assert theirs == mine, article.locator
 
 
-def test_ranking_in_worker_processes_stores_the_very_same_lists(
+def test_analysing_and_ranking_in_worker_processes_store_the_very_same_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from newsreader.library import ranking
 
     paths = hand_made(tmp_path / "corpus")
-    rows = "SELECT article_id, rank, other_id, score, shared_chars FROM neighbour ORDER BY 1, 2"
+    tables = {
+        "neighbour": "SELECT article_id, rank, other_id, score, shared_chars FROM neighbour "
+        "ORDER BY 1, 2",
+        "analysis": "SELECT * FROM analysis ORDER BY article_id",
+        "posting": "SELECT * FROM posting ORDER BY 1, 2",
+        "term": "SELECT * FROM term ORDER BY id",
+    }
     with Library(tmp_path / "here.sqlite3") as here:
         here.add_paths(paths)
         here.derive()
-        expected = here.conn.execute(rows).fetchall()
+        expected = {t: here.conn.execute(q).fetchall() for t, q in tables.items()}
+    monkeypatch.setattr(derived, "ANALYSE_IN_POOL", 0)
+    monkeypatch.setattr(derived, "BATCH", 4)  # several batches in flight, written in order
     monkeypatch.setattr(ranking, "PARALLEL_MIN", 0)
-    monkeypatch.setattr(ranking, "CHUNK", 3)  # several chunks per worker, results in order
+    monkeypatch.setattr(ranking, "CHUNK", 3)
     monkeypatch.setenv("NEWSREADER_WORKERS", "2")
     with Library(tmp_path / "pool.sqlite3") as pool:
         pool.add_paths(paths)
         pool.derive()
-        got = pool.conn.execute(rows).fetchall()
-    assert "failed" not in caplog.text  # the workers ranked (no fallback to ranking here)
+        got = {t: pool.conn.execute(q).fetchall() for t, q in tables.items()}
+    assert "failed" not in caplog.text  # the workers did it (no fallback to doing it here)
     assert got == expected
-    assert len(got) > 5 * len(paths)
+    assert len(got["neighbour"]) > 5 * len(paths)
 
 
 def test_a_pair_is_aligned_once_across_runs(

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,9 @@ GROWTH = 1.5  # a full rebuild when the library has grown this much since the la
 REBUILD_SHARE = 0.05  # ... or when more than this share of it is pending (cheaper at once)
 AT_ONCE = 20  # new articles ranked and aligned by `add` itself; more wait for `ensure`
 BATCH = 200  # rows per transaction (a killed run keeps every finished batch)
+# Analysing is ~1.5 ms of pure Python per article and a worker ~0.5 s to start: below this
+# many articles (an `add` of a few, a small library) analysed here.
+ANALYSE_IN_POOL = 2000
 VERSION = "3"  # of the analysis: a new one makes every article pending again
 _BUILT = "derived.built"  # meta: articles in the library at the last full neighbour build
 _VERSION = "derived.version"
@@ -106,6 +109,39 @@ class _Terms:
         return ids
 
 
+# One article's analysis as it is stored: id, content hash, stems, their counts (int32), sampled
+# shingles (uint32, ascending), body chars, short lines (int64 triples) and body spans (packed).
+Made = tuple[int, str, list[str], bytes, bytes, int, bytes, bytes]
+_analyser: Analyser | None = None  # one per process: its word cache serves every article
+
+
+def _analysed(rows: Sequence[tuple[int, str, bytes, str]]) -> list[Made]:
+    """The analyses of these (id, text, packed paragraphs, content hash) rows: here, or in a
+    worker process (pure Python, the cost of analysing)."""
+    global _analyser
+    analyser = _analyser = _analyser or Analyser()
+    made: list[Made] = []
+    for aid, text, packed, digest in rows:
+        article = Article(Path(str(aid)), text, paragraphs=unpack_paragraphs(packed))
+        found = analyser(article)
+        lines = array("q")
+        for s, e, key in line_units(text):
+            lines.extend((s, e, key))
+        made.append(
+            (
+                aid,
+                digest,
+                list(found.terms),
+                array("i", found.terms.values()).tobytes(),
+                array("I", sorted(found.shingles)).tobytes(),
+                found.chars,
+                lines.tobytes(),
+                _pack(body_spans(article)),
+            )
+        )
+    return made
+
+
 def analyse(
     conn: sqlite3.Connection,
     ids: Sequence[int],
@@ -114,28 +150,29 @@ def analyse(
     progress: Progress | None = None,
 ) -> None:
     """Analyse these articles' current texts and store it (postings and document frequencies
-    kept in step; their old verdicts and neighbour lists dropped)."""
-    analyser = Analyser()
+    kept in step; their old verdicts and neighbour lists dropped). Many articles are analysed
+    in worker processes while this one writes."""
     terms = _Terms(conn)
-    for start in range(0, len(ids), BATCH):
+
+    def batches() -> Iterator[list[tuple[int, str, bytes, str]]]:
+        for start in range(0, len(ids), BATCH):
+            chunk = list(ids[start : start + BATCH])
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT id, text, paragraphs, content_hash FROM article WHERE id IN ({marks})",
+                chunk,
+            )
+            yield [(r[0], r[1], r[2], r[3]) for r in rows]  # (plain tuples cross processes)
+
+    from newsreader.store.parse_pool import pooled
+
+    done = 0
+    parallel = len(ids) >= ANALYSE_IN_POOL
+    for made in pooled(_analysed, batches(), parallel=parallel, cancel=cancel):
         check(cancel)
         if progress is not None:
-            progress(start, len(ids))
-        chunk = list(ids[start : start + BATCH])
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"SELECT id, text, paragraphs, content_hash FROM article WHERE id IN ({marks})", chunk
-        ).fetchall()
-        made = []
-        for r in rows:
-            article = Article(Path(str(r[0])), r[1], paragraphs=unpack_paragraphs(r[2]))
-            found = analyser(article)
-            words = list(found.terms)
-            lines = array("q")
-            for s, e, key in line_units(r[1]):
-                lines.extend((s, e, key))
-            body = _pack(body_spans(article))
-            made.append((int(r[0]), str(r[3]), words, found, lines, body))
+            progress(done, len(ids))
+        done += len(made)
         with transaction(conn):
             forget(conn, [m[0] for m in made], keep_rows=True)
             # Alignments of an older text are never used again (`StoredVerdicts.get` checks);
@@ -146,20 +183,10 @@ def analyse(
             analyses = []
             postings: list[tuple[int, int]] = []
             df: Counter[int] = Counter()
-            for aid, digest, words, found, lines, body in made:
+            for aid, digest, words, counts, shingles, chars, lines, body in made:
                 tids = terms(words)
-                analyses.append(
-                    (
-                        aid,
-                        digest,
-                        array("q", tids).tobytes(),
-                        array("i", found.terms.values()).tobytes(),
-                        array("I", sorted(found.shingles)).tobytes(),
-                        found.chars,
-                        lines.tobytes(),
-                        body,
-                    )
-                )
+                tid_bytes = array("q", tids).tobytes()
+                analyses.append((aid, digest, tid_bytes, counts, shingles, chars, lines, body))
                 postings.extend((t, aid) for t in tids)
                 df.update(tids)
             conn.executemany(

@@ -15,7 +15,6 @@ ignored in workers; a worker exits when its parent is gone.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 from array import array
@@ -24,7 +23,6 @@ from typing import Any
 
 from newsreader.corpus.models import Corpus
 from newsreader.library.stored import StoredArticle, TextSource
-from newsreader.progress import check
 from newsreader.reuse.related import RelatedIndex
 
 # A worker costs ~0.5 s to start plus its copy of the index (~0.1 s per 10k articles); an
@@ -48,66 +46,41 @@ def rank_all(
 ) -> list[Ranked]:
     """Each of `index.articles`' top `top` neighbours, in article order (the articles are
     the library's: `StoredArticle`s)."""
-    from newsreader.store.parse_pool import worker_count
+    from newsreader.store.parse_pool import pooled
 
     total = len(index.articles)
-    n = worker_count() if total >= PARALLEL_MIN else 1
-    if n > 1:
-        try:
-            return _in_workers(index, top, n, cancel, progress)
-        except Exception as e:  # no processes here (sandbox, limits), a crashed worker
-            from newsreader.progress import Cancelled
-
-            if isinstance(e, Cancelled):
-                raise
-            logging.getLogger(__name__).warning(
-                "ranking in worker processes failed; going on in-process", exc_info=True
-            )
-    lists = []
-    for position in range(total):
-        if position % CHUNK == 0:
-            check(cancel)
-            if progress is not None:
-                progress(position, total)
-        lists.append(_ranked(index, position, top))
+    parallel = total >= PARALLEL_MIN
+    vectors: tuple[Any, ...] = ()
+    if parallel:
+        rows = [a.list_row() for a in index.articles]  # type: ignore[attr-defined]
+        # Shingle sets cross as sorted arrays: a quarter of a frozenset's pickle.
+        shingles = [array("I", sorted(s)) for s in index.shingles]
+        vectors = (rows, index.terms, index.weights, shingles, index.chars)
+    tasks = ((start, min(total, start + CHUNK), top) for start in range(0, total, CHUNK))
+    lists: list[Ranked] = []
+    for chunk in pooled(
+        _rank_chunk,
+        tasks,
+        parallel=parallel,
+        cancel=cancel,
+        setup=_receive,
+        args=vectors,
+        local=lambda task: _rank_range(index, *task),
+    ):
+        lists.extend(chunk)
+        if progress is not None:
+            progress(len(lists), total)
     return lists
 
 
-def _ranked(index: RelatedIndex, position: int, top: int) -> Ranked:
+def _rank_range(index: RelatedIndex, start: int, end: int, top: int) -> list[Ranked]:
     return [
-        (r.article.article_id, r.score, r.shared_chars)  # type: ignore[attr-defined]
-        for r in index.related(index.articles[position], top)
+        [
+            (r.article.article_id, r.score, r.shared_chars)  # type: ignore[attr-defined]
+            for r in index.related(index.articles[position], top)
+        ]
+        for position in range(start, end)
     ]
-
-
-def _in_workers(
-    index: RelatedIndex,
-    top: int,
-    n: int,
-    cancel: threading.Event | None,
-    progress: Progress | None,
-) -> list[Ranked]:
-    from newsreader.store.parse_pool import in_order, worker_pool
-
-    total = len(index.articles)
-    # Shingle sets cross as sorted arrays: a quarter of a frozenset's pickle.
-    shingles = [array("I", sorted(s)) for s in index.shingles]
-    rows = [a.list_row() for a in index.articles]  # type: ignore[attr-defined]
-    vectors = (rows, index.terms, index.weights, shingles, index.chars)
-    pool = worker_pool(n, _receive, vectors)
-    finished = False
-    try:
-        lists: list[Ranked] = []
-        starts = range(0, total, CHUNK)
-        tasks = ((start, min(total, start + CHUNK), top) for start in starts)
-        for chunk in in_order(pool, _rank_chunk, tasks, in_flight=IN_FLIGHT * n, cancel=cancel):
-            lists.extend(chunk)
-            if progress is not None:
-                progress(len(lists), total)
-        finished = True
-        return lists
-    finally:
-        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 def _receive(
@@ -129,8 +102,6 @@ def _receive(
 
 
 def _rank_chunk(task: tuple[int, int, int]) -> list[Ranked]:
-    start, end, top = task
-    index = _index
-    if index is None:  # (the pool's initializer runs before any task)
+    if _index is None:  # (the pool's initializer runs before any task)
         raise RuntimeError("ranking worker has no index")
-    return [_ranked(index, position, top) for position in range(start, end)]
+    return _rank_range(_index, *task)

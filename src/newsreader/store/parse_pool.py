@@ -11,6 +11,7 @@ when anything about the pool fails, files are parsed here, one by one: same resu
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import os
 import sys
@@ -193,6 +194,57 @@ def in_order(
             except TimeoutError:
                 continue
         yield result
+
+
+def pooled(
+    task: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    parallel: bool = True,
+    cancel: threading.Event | None = None,
+    setup: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+    per_worker: int = 2,
+    local: Callable[[T], R] | None = None,
+) -> Iterator[R]:
+    """`task(item)` for each item, in order: in worker processes (`worker_pool`, `in_order`)
+    when `parallel` and there is more than one CPU, else here with `local` (default: `task`).
+    `setup(*args)` runs once in each worker. A pool that fails (no processes in a sandbox, a
+    crashed worker) is logged and the items it had not answered are done here: the same
+    results either way. `task` must be a module-level function (workers get it by name)."""
+    from collections import deque
+
+    from newsreader.progress import Cancelled, check
+
+    n = worker_count() if parallel else 1
+    feed = iter(items)
+    unanswered: deque[T] = deque()
+    if n > 1:
+
+        def sent() -> Iterator[T]:
+            for item in feed:
+                unanswered.append(item)
+                yield item
+
+        try:
+            pool = worker_pool(n, setup, args)
+            finished = False
+            try:
+                for result in in_order(pool, task, sent(), in_flight=per_worker * n, cancel=cancel):
+                    unanswered.popleft()
+                    yield result
+                finished = True
+            finally:
+                pool.shutdown(wait=finished, cancel_futures=not finished)
+            return
+        except Exception as e:
+            if isinstance(e, Cancelled):
+                raise
+            log.warning("worker processes failed; going on in-process", exc_info=True)
+    here = local or task
+    for item in itertools.chain(list(unanswered), feed):
+        check(cancel)
+        yield here(item)
 
 
 def _in_workers(files: list[Path], n: int, cancel: threading.Event | None) -> Iterator[Parsed]:
