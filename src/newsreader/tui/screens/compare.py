@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article
@@ -38,6 +38,7 @@ from newsreader.tui.styles import COMPARE_TCSS
 from newsreader.tui.widgets.compare_layout import PaneModel, build_pane_model
 from newsreader.tui.widgets.compare_legend import CompareLegend, header_text
 from newsreader.tui.widgets.compare_pane import ComparePane
+from newsreader.tui.widgets.footer import Footer
 
 
 def run_comparison(a: Article, b: Article, cancel: threading.Event | None = None) -> Comparison:

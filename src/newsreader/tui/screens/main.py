@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, ProgressBar
+from textual.widgets import Header, Input, Label, OptionList, ProgressBar
 
 from newsreader.corpus import Article, Corpus
 from newsreader.tui.screens.reading_actions import ReadingActions
 from newsreader.tui.widgets.article_list import SORT_KEYS, ArticleList
 from newsreader.tui.widgets.article_view import ArticleView
+from newsreader.tui.widgets.footer import Footer
 from newsreader.tui.widgets.search_results import SearchPanel
 
 if TYPE_CHECKING:

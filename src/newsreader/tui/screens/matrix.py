@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from newsreader.corpus import Article
@@ -26,6 +26,7 @@ from newsreader.provenance.matrix import CELL_MARKS
 from newsreader.provenance.timeline import label
 from newsreader.text import one_line
 from newsreader.tui.styles import PROVENANCE_TCSS
+from newsreader.tui.widgets.footer import Footer
 
 FIXED_COLUMNS = 2  # "#" and the paragraph snippet, before the outlets
 SNIPPET_CHARS = 44

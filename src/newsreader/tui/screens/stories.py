@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, ProgressBar, Static
+from textual.widgets import Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +32,7 @@ from newsreader.text import one_line
 from newsreader.tui.screens.matrix import MatrixScreen
 from newsreader.tui.screens.whats_new import WhatsNewScreen
 from newsreader.tui.styles import PROVENANCE_TCSS
+from newsreader.tui.widgets.footer import Footer
 
 WHATS = ("stories", "whats_new", "matrix")
 MAX_FACT_LINES = 3  # changed facts listed under a member (the compare view lists them all)

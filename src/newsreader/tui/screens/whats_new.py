@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +25,7 @@ from newsreader.provenance.timeline import label
 from newsreader.reuse.models import Comparison
 from newsreader.text import clean_for_display, one_line
 from newsreader.tui.styles import PROVENANCE_TCSS
+from newsreader.tui.widgets.footer import Footer
 
 KIND_WORDS = {"verbatim": "verbatim", "near": "edited", "paraphrase": "rewritten"}
 
