@@ -6,10 +6,12 @@ import asyncio
 import os
 from pathlib import Path
 
+import pytest
 import reader_helpers
 from reader_helpers import fruit_corpus, sync, wait_loaded, write_article
 from textual.pilot import Pilot
 
+from newsreader.library import Library, watch
 from newsreader.tui.app import NewsreaderApp, make_app
 
 WAIT_S = 10.0  # generous bound for a loaded machine; the target is 2 s (measured separately)
@@ -122,3 +124,26 @@ async def test_badges_show_at_start_for_what_the_library_matched(seeds_dir: Path
         }
         # The news reports that retell the PR Newswire release (001); not the release itself.
         assert badged == {"000", "002", "003"}
+
+
+@sync
+async def test_articles_another_process_stores_join_the_library_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(watch, "RECHECK_MS", 200)
+    app = make_app([])  # the whole library (the seeds, added on first run)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_for(pilot, lambda: app._watcher is not None, "the watcher started")
+        before = len(app.main_screen.article_list.rows)
+        # `newsreader add FOLDER` in another terminal while the reader runs.
+        folder = fruit_corpus(tmp_path / "added")
+        with Library() as other:
+            other.add_paths([folder])
+        await wait_for(pilot, lambda: "Banana prices fall" in titles(app), "the added folder")
+        assert len(app.main_screen.article_list.rows) == before + 4
+        # That folder is watched from then on: a file saved into it appears too.
+        await asyncio.sleep(0.6)  # (the watch restarts on its next look at the folders)
+        write_article(folder, "damson.txt", "Damson jam wins prize", ["Jam news."])
+        await wait_for(pilot, lambda: "Damson jam wins prize" in titles(app), "the saved file")
+        assert len(app.main_screen.article_list.rows) == before + 5

@@ -352,6 +352,20 @@ class Library:
             rows.sort(key=lambda r: r["locator"])
         return [StoredArticle.from_row(r, self.reader) for r in rows]
 
+    def added_since(self, article_id: int) -> list[StoredArticle]:
+        """Articles stored after the one with this id (by any process: `add` in another
+        terminal, a scheduled `fetch`), in id order."""
+        rows = self._read(
+            f"SELECT {LIST_COLUMNS} FROM article WHERE id > ? ORDER BY id", (article_id,)
+        )
+        return [StoredArticle.from_row(r, self.reader) for r in rows]
+
+    def watched_sources(self) -> tuple[list[str], list[str]]:
+        """The folder and file sources' locators (what the reader watches), cheaply: no
+        article counts."""
+        rows = self._read("SELECT kind, locator FROM source WHERE kind IN ('folder', 'file')")
+        return [r[1] for r in rows if r[0] == "folder"], [r[1] for r in rows if r[0] == "file"]
+
     def newest(self, limit: int) -> list[StoredArticle] | None:
         """The `limit` newest dated articles, newest first (equal dates by title): what the
         reader's list sorted by date shows first, read by the date index without reading the

@@ -43,10 +43,32 @@ class Root:
 
 @dataclass
 class _Roots:
-    roots: list[Root] = field(default_factory=list)
+    roots: Sequence[Root] | Callable[[], Sequence[Root]]
+    on_error: Callable[[str], None] | None = None
+    last: list[Root] = field(default_factory=list)
 
     def live(self) -> list[Root]:
-        return [r for r in self.roots if r.folder.is_dir()]
+        """The roots whose folders exist now (the last good answer if asking fails)."""
+        if callable(self.roots):
+            try:
+                self.last = list(self.roots())
+            except Exception as e:  # the library busy or closing: keep the last answer
+                self._tell(f"watching folders: {type(e).__name__}: {e}")
+        else:
+            self.last = list(self.roots)
+        return [r for r in self.last if r.folder.is_dir()]
+
+    def tick(self, on_tick: Callable[[], None] | None) -> None:
+        if on_tick is None:
+            return
+        try:
+            on_tick()
+        except Exception as e:  # never takes the watch down
+            self._tell(f"watching the library: {type(e).__name__}: {e}")
+
+    def _tell(self, message: str) -> None:
+        if self.on_error is not None:
+            self.on_error(message)
 
 
 def roots_for(folders: Iterable[str | Path], files: Iterable[str | Path] = ()) -> list[Root]:
@@ -86,21 +108,25 @@ def is_article_path(path: str | Path, roots: Sequence[Root]) -> bool:
 
 
 def watch_changes(
-    roots: Sequence[Root],
+    roots: Sequence[Root] | Callable[[], Sequence[Root]],
     on_batch: Callable[[list[str]], None],
     *,
     stop: StopFlag,
     on_error: Callable[[str], None] | None = None,
+    on_tick: Callable[[], None] | None = None,
 ) -> None:
     """Until `stop.is_set()`: call `on_batch(paths)` for each burst of changed article files
-    under `roots` (created, modified or deleted; see the module docstring)."""
+    under `roots` (created, modified or deleted; see the module docstring). `roots` may be a
+    function, asked again every few seconds (a folder added to the library meanwhile is
+    watched from then on); `on_tick()` is called as often, whatever happened."""
     import watchfiles
 
-    state = _Roots(list(roots))
+    state = _Roots(roots, on_error)
     while not stop.is_set():
         live = state.live()
         if not live:
             _wait(stop, RECHECK_MS)
+            state.tick(on_tick)
             continue
         watching = {r.folder for r in live}
         try:
@@ -119,8 +145,10 @@ def watch_changes(
                 paths = sorted({p for _, p in changes if is_article_path(p, live)})
                 if paths:
                     on_batch(paths)
-                if {r.folder for r in state.live()} != watching:
-                    break  # a folder vanished or came back: watch the live ones afresh
+                state.tick(on_tick)
+                live = state.live()
+                if {r.folder for r in live} != watching:
+                    break  # a folder vanished, came back or was added: watch them afresh
         except Exception as e:  # a watch that fails is retried; it never takes the reader down
             if on_error is not None:
                 on_error(f"watching folders: {type(e).__name__}: {e}")

@@ -389,14 +389,30 @@ class NewsreaderApp(App[int]):
         from newsreader.library.watch import roots_for, watch_changes
 
         stop = self._watch_stop
+        roots: Any
+        on_tick = None
         if self.paths:
             given = [p.expanduser().resolve() for p in self.paths]
-            folders = [p for p in given if p.is_dir()]
-            files = [p for p in given if p.is_file()]
+            roots = roots_for([p for p in given if p.is_dir()], [p for p in given if p.is_file()])
         else:
-            sources = library.sources()
-            folders = [s.locator for s in sources if s.kind == "folder"]
-            files = [s.locator for s in sources if s.kind == "file"]
+            # The whole library: folders added to it meanwhile (`newsreader add` in another
+            # terminal) are watched too, and articles any other process stores (that add, a
+            # scheduled `fetch`) join the list.
+            def roots() -> list[Any]:
+                return roots_for(*library.watched_sources())
+
+            seen = max(
+                (a.article_id for a in self.corpus.articles if isinstance(a, StoredArticle)),
+                default=0,
+            )
+
+            def on_tick() -> None:
+                nonlocal seen
+                rows = library.added_since(seen)
+                if rows and not stop.is_set():
+                    seen = max(seen, rows[-1].article_id)
+                    churn = library.churn([a.article_id for a in rows])
+                    self.post_message(FilesChanged(rows, None, churn))
 
         def tell(message: str) -> None:
             if not stop.is_set():
@@ -417,7 +433,7 @@ class NewsreaderApp(App[int]):
             if rows and not stop.is_set():
                 self.post_message(FilesChanged(rows, report, churn))
 
-        watch_changes(roots_for(folders, files), stored, stop=stop, on_error=tell)
+        watch_changes(roots, stored, stop=stop, on_error=tell, on_tick=on_tick)
 
     # --- fetching feeds (R) --------------------------------------------------------------
 

@@ -87,7 +87,7 @@ class LibraryRefreshed(Message):
         super().__init__()
         self.corpus = corpus
         self.error = error
-        self.report = report  # library.ingest.IngestReport
+        self.report = report  # library.ingest.IngestReport (None: stored by another process)
         self.churn = churn  # the view's churn matches by article id
 
 
@@ -121,5 +121,5 @@ class FilesChanged(Message):
     def __init__(self, articles: list[Any], report: Any, churn: dict[int, Any]) -> None:
         super().__init__()
         self.articles = articles  # library.StoredArticle rows
-        self.report = report  # library.ingest.IngestReport
+        self.report = report  # library.ingest.IngestReport (None: stored by another process)
         self.churn = churn  # their churn matches by article id (absent: none)
