@@ -94,7 +94,7 @@ def analyse_chunk(chunk: list[tuple[int, str, str]]) -> dict[str, Any]:
     import pyarrow as pa
 
     from newsreader.corpus.loader import flag_lines
-    from newsreader.library.pack import pack_paragraphs
+    from newsreader.corpus.models import pack_paragraphs
     from newsreader.provenance.common_lines import body_spans, line_units
     from newsreader.reuse.related import Analyser, term_id
 

@@ -248,7 +248,7 @@ def test_a_failing_alignment_is_one_line_naming_the_cause(tmp_path: Path, spark:
 def test_spark_alignment_gives_the_verdicts_of_align_partition(tmp_path: Path, spark: Any) -> None:
     story = pytest.importorskip("newsreader.batch.story")
     from newsreader.corpus import load_article
-    from newsreader.library.pack import pack_paragraphs
+    from newsreader.corpus.models import pack_paragraphs
 
     seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
     articles = [load_article(p) for p in seeds]

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq  # noqa: E402
 from story_corpus import derived_corpus  # noqa: E402
 
 from newsreader.batch import story  # noqa: E402
+from newsreader.corpus.models import pack_paragraphs  # noqa: E402
 from newsreader.library import Library  # noqa: E402
-from newsreader.library.pack import pack_paragraphs  # noqa: E402
 from newsreader.provenance import aligning  # noqa: E402
 from newsreader.provenance.clusters import Covered, clusters_json, select_pairs  # noqa: E402
 from newsreader.reuse import compare_articles  # noqa: E402

@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 
 from newsreader.cli import main
 from newsreader.corpus import load_article
-from newsreader.corpus.models import Paragraph, Sentence
+from newsreader.corpus.models import Paragraph, Sentence, pack_paragraphs, unpack_paragraphs
 from newsreader.library import Library, LibraryError
-from newsreader.library.pack import pack_paragraphs, unpack_paragraphs
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

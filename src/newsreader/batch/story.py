@@ -41,7 +41,7 @@ from newsreader.batch.results import (
     update_job,
 )
 from newsreader.corpus import Article
-from newsreader.library.pack import unpack_paragraphs
+from newsreader.corpus.models import unpack_paragraphs
 from newsreader.progress import StageProgress, check, stage
 from newsreader.provenance.aligning import (
     TokenCache,

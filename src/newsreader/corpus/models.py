@@ -8,6 +8,7 @@ are expressed as spans and flags over it.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -71,6 +72,11 @@ class Article:
         """sha256 of the decoded text: identifies the article even when the file moves."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
+    def packed(self) -> tuple[str, bytes]:
+        """The text and the paragraphs packed (`pack_paragraphs`): cheap to send to a worker
+        process, where `unpack_paragraphs` makes them again."""
+        return self.text, pack_paragraphs(self.paragraphs)
+
     @property
     def sentences(self) -> list[Sentence]:
         return [s for p in self.paragraphs for s in p.sentences]
@@ -119,3 +125,34 @@ class Corpus:
     @cached_property
     def by_path(self) -> dict[Path, Article]:
         return {a.path: a for a in self.articles}
+
+
+# -- paragraphs packed into one BLOB per article (and back) --------------------------------------
+# A flat array of 32-bit ints: for each paragraph start, end, boilerplate flag, sentence count,
+# then each sentence's start and end. The library stores an article's paragraphs so (read with
+# its text, never on their own: one compact column, no row per sentence), and articles cross
+# to worker processes so (bytes pickle at memory speed; Paragraph objects do not).
+
+
+def pack_paragraphs(paragraphs: list[Paragraph]) -> bytes:
+    flat = array("i")
+    for p in paragraphs:
+        flat.extend((p.start, p.end, int(p.boilerplate), len(p.sentences)))
+        for s in p.sentences:
+            flat.append(s.start)
+            flat.append(s.end)
+    return flat.tobytes()
+
+
+def unpack_paragraphs(data: bytes) -> list[Paragraph]:
+    flat = array("i")
+    flat.frombytes(data)
+    out: list[Paragraph] = []
+    i, n = 0, len(flat)
+    while i < n:
+        start, end, flag, count = flat[i], flat[i + 1], flat[i + 2], flat[i + 3]
+        i += 4
+        sentences = tuple(Sentence(flat[j], flat[j + 1]) for j in range(i, i + 2 * count, 2))
+        i += 2 * count
+        out.append(Paragraph(start, end, bool(flag), sentences))
+    return out

@@ -49,7 +49,7 @@ _SCHEMA_1: tuple[str, ...] = (
         text TEXT NOT NULL,               -- decoded, \\n line endings: every offset points here
         title TEXT, display_title TEXT NOT NULL, outlet TEXT, date TEXT, byline TEXT,
         kind TEXT NOT NULL, encoding TEXT, title_start INTEGER, title_end INTEGER,
-        paragraphs BLOB NOT NULL,         -- pack.pack_paragraphs
+        paragraphs BLOB NOT NULL,         -- corpus.models.pack_paragraphs
         missing INTEGER NOT NULL DEFAULT 0,
         added_at REAL NOT NULL
     )""",

@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsreader.corpus.models import Article, Corpus
+from newsreader.corpus.models import Article, Corpus, unpack_paragraphs
 from newsreader.library import ranking
 from newsreader.library.db import transaction
-from newsreader.library.pack import unpack_paragraphs
 from newsreader.library.stored import LIST_COLUMNS, StoredArticle, TextSource
 from newsreader.progress import StageProgress, check, stage
 from newsreader.provenance.aligning import (

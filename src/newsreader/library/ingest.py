@@ -18,10 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.corpus.models import Article, Skipped
+from newsreader.corpus.models import Article, Skipped, pack_paragraphs, unpack_paragraphs
 from newsreader.library import churn, fts
 from newsreader.library.db import transaction
-from newsreader.library.pack import pack_paragraphs, unpack_paragraphs
 
 BATCH = 200  # rows per transaction: the durability step of a killed ingest
 Progress = Callable[[int, int], None]

@@ -12,8 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from newsreader.corpus.models import Article, Paragraph
-from newsreader.library.pack import unpack_paragraphs
+from newsreader.corpus.models import Article, Paragraph, unpack_paragraphs
 
 # The dataclass slots of `Article` hold the loaded values; the properties below stand in front.
 _TEXT = Article.__dict__["text"]
@@ -37,13 +36,18 @@ class TextSource:
         self.lock = threading.Lock()
 
     def load(self, article_id: int) -> tuple[str, list[Paragraph]]:
+        text, packed = self.load_packed(article_id)
+        return text, unpack_paragraphs(packed)
+
+    def load_packed(self, article_id: int) -> tuple[str, bytes]:
+        """The text and the packed paragraphs, as stored."""
         with self.lock:
             row = self.conn.execute(
                 "SELECT text, paragraphs FROM article WHERE id = ?", (article_id,)
             ).fetchone()
         if row is None:
-            return "", []
-        return row[0], unpack_paragraphs(row[1])
+            return "", b""
+        return row[0], row[1]
 
 
 class StoredArticle(Article):
@@ -119,6 +123,12 @@ class StoredArticle(Article):
             self._hash,
             int(self.missing),
         )
+
+    def packed(self) -> tuple[str, bytes]:
+        # Not read yet: straight from the row, never unpacked here (a worker does that).
+        if self.loaded:
+            return super().packed()
+        return self._source.load_packed(self.article_id)
 
     def _load(self) -> None:
         text, paragraphs = self._source.load(self.article_id)

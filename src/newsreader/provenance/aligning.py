@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from pathlib import Path
 
 from newsreader.corpus import Article
-from newsreader.corpus.models import Paragraph
+from newsreader.corpus.models import unpack_paragraphs
 from newsreader.progress import check
 from newsreader.reuse import Comparison, compare_articles
 from newsreader.reuse.compare import Tokenised
@@ -36,8 +36,9 @@ TOKEN_CACHE = 512  # articles whose tokens a worker keeps (~100 kB each)
 CHUNK = 32  # pairs per task: ~0.3 s of work, so cancel and progress stay responsive
 IN_FLIGHT = 3  # chunks queued per worker: workers never wait, texts are not all held at once
 
-# An article as it crosses to a worker: its key in this run (its position), text, paragraphs.
-Side = tuple[Hashable, str, list[Paragraph]]
+# An article as it crosses to a worker: its key in this run (its position), text, paragraphs
+# packed (`corpus.models.pack_paragraphs`: bytes pickle at memory speed; Paragraph objects did not).
+Side = tuple[Hashable, str, bytes]
 Aligned = tuple[float, float, bytes]  # a_reused_pct, b_reused_pct, pack_passages(passages)
 
 
@@ -162,7 +163,10 @@ def _align_chunk(chunk: tuple[list[Side], list[tuple[int, int]]]) -> list[Aligne
 
     gc.disable()  # short-lived, allocation-heavy, no cycles worth collecting
     sides, pairs = chunk
-    articles = [Article(Path(f"#{key}"), text, paragraphs=paras) for key, text, paras in sides]
+    articles = [
+        Article(Path(f"#{key}"), text, paragraphs=unpack_paragraphs(packed))
+        for key, text, packed in sides
+    ]
     tokens = _WORKER_TOKENS.tokens({id(a): s[0] for a, s in zip(articles, sides, strict=True)})
     return [align_sides(articles[i], articles[j], tokens) for i, j in pairs]
 
@@ -230,7 +234,7 @@ def chunks(
                 k = where.get(p)
                 if k is None:
                     k = where[p] = len(sides)
-                    sides.append((p, articles[p].text, articles[p].paragraphs))
+                    sides.append((p, *articles[p].packed()))
                 ends.append(k)
             local.append((ends[0], ends[1]))
         yield sides, local
