@@ -432,3 +432,29 @@ def test_a_new_analysis_version_keeps_the_alignments(
         monkeypatch.setattr(derived, "VERSION", "next")
         assert library.derive().report.analysed == len(paths)  # analysed again ...
         assert library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0] == stored
+
+
+def test_too_little_memory_for_the_workers_copies_ranks_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library import ranking
+    from newsreader.store import parse_pool
+
+    paths = hand_made(tmp_path / "corpus")
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(paths)
+        library.derive()
+        expected = lists(library)
+        monkeypatch.setattr(ranking, "PARALLEL_MIN", 0)
+        monkeypatch.setenv("NEWSREADER_WORKERS", "2")
+        monkeypatch.setattr(ranking, "available_memory", lambda: 1000)  # a tiny machine
+
+        started: list[int] = []
+        real = parse_pool.worker_pool
+        monkeypatch.setattr(
+            parse_pool, "worker_pool", lambda n, *a: started.append(n) or real(n, *a)
+        )
+        library.conn.execute("DELETE FROM meta WHERE key = 'derived.built'")
+        library.derive()  # a full rebuild
+        assert not started  # no workers: their copies would not fit
+        assert lists(library) == expected
