@@ -6,13 +6,14 @@
 Each DB (a library.sqlite3; opened read-only, nothing is written) is searched in a fresh
 process: every prefix of QUERIES typed one character at a time, `fts.search(limit=50)` as the
 reader's search view asks it (`Library.hits` adds only a dict lookup per hit). Round 1 meets
-every prefix for the first time (the token cache is cold, as when a user starts typing);
-round 2 types the same prefixes again (cache warm). CPU is `time.process_time` of the search
-thread's process: on a shared machine wall time measures the neighbours too.
+every prefix for the first time (as when a user starts typing: the articles a new prefix
+brings are new to the process); round 2 types the same prefixes again (caches warm). CPU
+is `time.process_time` of the searching process: on a shared machine wall time measures
+the neighbours too.
 
-`--dump` writes every prefix's hits (article, score, offsets, snippet, highlights) as JSON:
-two runs of different code on the same library must dump the same file (see
-tests/unit/test_fts_keystrokes.py for the test that checks this on a small built library).
+`--dump` writes every prefix's hits (article, score, offsets, snippet, highlights) as JSON
+and checks that round 2 gives the same: two runs of different code on the same library must
+dump the same file (tests/unit/test_library_fts_keys.py checks the same on a small library).
 `--profile` writes a cProfile of round 1 of the first DB (pstats format). `--before OLD/src`
 runs the same keystrokes with another checkout's code too (PYTHONPATH), alternating with this
 one, so before and after share the machine's load.
@@ -75,12 +76,16 @@ def _child(db: str, rounds: int, profile: str | None, dump: str | None) -> None:
             hits = fts.search(conn, q, limit=50)
             walls.append((time.perf_counter() - t0) * 1000)
             cpus.append((time.process_time() - c0) * 1000)
-            if dump and r == 0:
-                dumped[q] = [
+            if dump:
+                rows = [
                     [h.article_id, round(h.score, 6), h.start, h.end, h.snippet,
                      [list(m) for m in h.snippet_highlights]]
                     for h in hits
                 ]  # fmt: skip
+                if r == 0:
+                    dumped[q] = rows
+                elif dumped[q] != rows:  # the same prefix again (memoised) must not differ
+                    out["differs"] = q
         if prof is not None:
             prof.disable()
             prof.dump_stats(profile)  # type: ignore[arg-type]
@@ -134,6 +139,8 @@ def main() -> int:
                 if i == 0 and rep == 0:
                     print(f"  ({label}: {res.pop('module')})")
                 res.pop("module", None)
+                if "differs" in res:
+                    print(f"  !! round 2 gave other hits than round 1 for {res.pop('differs')!r}")
                 for r, v in res.items():
                     w, c = v["wall"], v["cpu"]
                     print(f"{db[-34:]:<34} {label:<7} {r[-1]:<6} {statistics.median(w):8.1f} "

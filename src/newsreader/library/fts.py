@@ -390,7 +390,7 @@ class _Scan(NamedTuple):
 
     # needle -> (start, word, position) of each word it finds: typing re-asks the words
     # before the one being typed, in mostly the same articles.
-    seen: dict[bytes, list[tuple[int, bytes, int]]]
+    seen: dict[bytes, tuple[tuple[int, bytes, int], ...]]
 
     def places(self, query: _Query) -> _Places:
         seen = self.seen
@@ -418,7 +418,7 @@ class _Scan(NamedTuple):
             found.extend(meta_ids[p - self.meta_from] for p in meta_hits)
         return _Places(hits, found, spans)
 
-    def _find(self, needle: bytes) -> list[tuple[int, bytes, int]]:
+    def _find(self, needle: bytes) -> tuple[tuple[int, bytes, int], ...]:
         """(start, word, position) of each word `needle` finds: b" term " a whole word, b" key"
         any word starting with the key."""
         spaced = self.spaced
@@ -441,7 +441,7 @@ class _Scan(NamedTuple):
                 end = find(b" ", i + size + 1)
                 out.append((i, spaced[i + 1 : end], words))
                 i = find(needle, end)
-        return out
+        return tuple(out)  # of atomic values: the collector stops tracking it
 
 
 def _span(
@@ -606,6 +606,7 @@ class _Memo:
         self.df: _Lru = _Lru(4096)
         self.tiers = _Lru(256)
         self.keys = _Lru(4096)  # article id -> its _DocCache key
+        self.snippets = _Lru(4096)  # (article id, in metadata?, word spans) -> make_snippet
         self.phrases = _Lru(1024)  # (phrase, view) -> see _phrase_rows
         # (phrase, view) that no article holds (view () is the whole library).
         self.no_phrases: set[tuple[tuple[str, ...], tuple[Any, ...]]] = set()
@@ -978,9 +979,7 @@ def search(
     # further hits, so the first screen shows many articles; ties keep the bm25 order.
     found.sort(key=lambda x: x[:4])
     top = found[:limit]
-    shown = {ids[x[3]] for x in top}
-    texts.update(_texts(conn, shown.difference(texts)))
-    return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w, p) for *_, o, w, p in top]
+    return _hits(conn, [(ids[o], docs[ids[o]], w, p) for *_, o, w, p in top], texts, memo)
 
 
 def phrase_counts(
@@ -1055,13 +1054,30 @@ def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     )
 
 
-def _hit(article_id: int, doc: _Doc | _Scan, text: str, w: Window, places: _Places) -> LibraryHit:
-    in_meta, start, end, spans = _span(doc, w, places)
-    if in_meta:
-        snippet, marks = make_snippet(doc.meta, start, end, spans)
-        return LibraryHit(article_id, w.score, 0, 0, snippet, marks)
-    snippet, marks = make_snippet(text, start, end, spans)
-    return LibraryHit(article_id, w.score, start, end, snippet, marks)
+def _hits(
+    conn: sqlite3.Connection,
+    top: list[tuple[int, _Doc | _Scan, Window, _Places]],
+    texts: dict[int, str],
+    memo: _Memo,
+) -> list[LibraryHit]:
+    """The hits with their snippets. A snippet is kept in the memo by the words it marks:
+    typing re-finds the same places, and then their articles' texts are not read again."""
+    placed = []
+    for aid, doc, w, places in top:
+        in_meta, start, end, spans = _span(doc, w, places)
+        key = (aid, in_meta, tuple(spans))
+        placed.append((aid, doc, w.score, in_meta, start, end, spans, key, memo.snippets.get(key)))
+    need = {p[0] for p in placed if p[8] is None and not p[3]}
+    texts.update(_texts(conn, need.difference(texts)))
+    out = []
+    for aid, doc, score, in_meta, start, end, spans, key, snippet in placed:
+        if snippet is None:
+            source = doc.meta if in_meta else texts[aid]
+            snippet = memo.snippets.put(key, make_snippet(source, start, end, spans))
+        if in_meta:  # offsets into the text only; the metadata line has none
+            start = end = 0
+        out.append(LibraryHit(aid, score, start, end, snippet[0], snippet[1]))
+    return out
 
 
 def find_in_text(
