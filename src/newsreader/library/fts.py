@@ -373,8 +373,8 @@ _WORD_START = b" a"
 class _Scan(NamedTuple):
     """An article whose words are all ASCII (`_ascii_view` is not None: most news), kept as
     bytes. A keystroke finds only the query's words in it (`bytes.find` of " word") and counts
-    the words before each (`bytes.count`), both in C: tokenising every candidate article a
-    new prefix brings was most of a keystroke (0.5-1 ms an article at 100k). The places,
+    the words before each (`bytes.count`), both in C: tokenising the ~60 candidate articles a
+    new prefix brings was most of a keystroke at 100k (~0.3 ms an article). The places,
     positions and offsets are exactly those of `_Doc` (tests/unit/test_library_fts_keys.py).
     """
 
