@@ -394,7 +394,7 @@ class _Scan(NamedTuple):
 
     def places(self, query: _Query) -> _Places:
         seen = self.seen
-        if len(seen) > 512:  # a long session: the needles of old queries
+        if len(seen) > 64:  # bounded per cached article: past 64 needles, start again
             seen.clear()
         ascii_ids = query.ascii_ids
         at: list[tuple[int, int, int, int]] = []  # (start in the text, word id, length, position)
