@@ -12,10 +12,15 @@ and date. A query runs in two steps:
    exact phrase, the phrase with the likely typos corrected, every word exactly, every word
    somehow, some words; bm25 orders each tier (newest first when a tier is too broad to rank
    cheaply, e.g. one typed letter).
-2. Only those articles are tokenised (cached by content hash, so typing re-uses the work) and
-   scored by `search.match.find_windows`, which gives the bands of the in-memory search:
-   80+ exact phrase, 60+ every word exactly, 40+ phrase with typos, 20+ every word somehow,
-   below 20 some words. Hits carry character offsets into `article.text`.
+2. Only those articles are looked at: the query's words are found in them (`_Scan`: a byte
+   search when all their words are ASCII, else their tokens; cached by content hash, so typing
+   re-uses the work) and scored by `search.match.windows_at`, which gives the bands of the
+   in-memory search: 80+ exact phrase, 60+ every word exactly, 40+ phrase with typos, 20+
+   every word somehow, below 20 some words. Hits carry character offsets into `article.text`.
+
+Typing re-asks much of the same: `_Memo` keeps, per connection and while the database is
+unchanged, the words' expansions, the tiers' and each phrase's article ids, and the phrases
+found nowhere (then any longer phrase holding them is not asked).
 """
 
 from __future__ import annotations
@@ -29,13 +34,13 @@ from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, islice, product
+from itertools import accumulate, compress, count, islice, product
 from typing import Any, ClassVar, NamedTuple
 
 from newsreader.library import fts_vocab
 from newsreader.library.fts_vocab import TERMS, SqlLexicon, TextLexicon, expand
 from newsreader.search.hit import make_snippet
-from newsreader.search.match import NEAR, Window, find_windows
+from newsreader.search.match import NEAR, Window, find_windows, windows_at
 from newsreader.search.tokens import _INVISIBLE, _MARKS, query_words, split_words
 from newsreader.search.vocab import EXACT, PREFIX
 
@@ -167,6 +172,14 @@ def _ascii_view(text: str) -> str | None:
     if _WORDY_NON_ASCII.search(text):
         return None
     return _NON_ASCII.sub(" ", text)
+
+
+def _ascii_words(text: str) -> bool:
+    """Whether `_ascii_view(text)` is not None, looking at each distinct non-ASCII character
+    once instead of matching the Unicode classes along the whole text (3x cheaper)."""
+    if text.isascii():
+        return True
+    return not any(_WORDY_NON_ASCII.match(c) for c in set(_NON_ASCII.findall(text)))
 
 
 def _fts_values(row: Sequence[Any]) -> tuple[str, str, set[str]]:
@@ -302,17 +315,17 @@ class _DocCache:
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], _Doc] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], _Doc | _Scan] = OrderedDict()
         self._lock = threading.Lock()  # the reader searches in a worker thread
 
-    def get(self, key: tuple[Any, ...]) -> _Doc | None:
+    def get(self, key: tuple[Any, ...]) -> _Doc | _Scan | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[Any, ...], value: _Doc) -> None:
+    def put(self, key: tuple[Any, ...], value: _Doc | _Scan) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
@@ -322,8 +335,18 @@ class _DocCache:
 _CACHE = _DocCache()
 
 
+class _Places(NamedTuple):
+    """Where an article holds the query's words: token positions (ascending), their word ids,
+    and the character span of each text position (None: the article's own token offsets)."""
+
+    hits: list[int]
+    found: list[int]
+    spans: dict[int, tuple[int, int]] | None
+
+
 class _Doc(NamedTuple):
-    """One article's words (text, a gap, then the metadata line) as word ids and offsets."""
+    """One article's words (text, a gap, then the metadata line) as word ids and offsets: for
+    texts with non-ASCII words (see `_Scan` for the others)."""
 
     text: _Tokens
     meta: str
@@ -332,16 +355,140 @@ class _Doc(NamedTuple):
     ids: array[int]
     meta_from: int
 
-    def span(self, w: Window) -> tuple[bool, int, int, list[tuple[int, int]]]:
-        """(in metadata?, start, end, word spans) of a window."""
-        n = self.meta_from
-        spans = []
-        for p in w.positions:
-            if p >= n:
-                spans.append((self.meta_tokens.starts[p - n], self.meta_tokens.ends[p - n]))
-            else:
-                spans.append((self.text.starts[p], self.text.ends[p]))
-        return w.first >= n, spans[0][0], spans[-1][1], spans
+    def places(self, query: _Query) -> _Places:
+        hits = list(compress(count(), map(query.wanted.__contains__, self.ids)))
+        return _Places(hits, list(map(self.ids.__getitem__, hits)), None)
+
+
+# For `_Scan.spaced`: an ASCII letter or digit lower-cased, any other byte a space.
+_WORDS_TABLE = bytes(
+    b + 0x20 if 0x41 <= b <= 0x5A else b if (0x30 <= b <= 0x39 or 0x61 <= b <= 0x7A) else 0x20
+    for b in range(256)
+)
+# For `_Scan.marks`: 'a' for a letter or digit, ' ' for the spaces.
+_MARKS_TABLE = bytes(0x20 if b == 0x20 else 0x61 for b in range(256))
+_WORD_START = b" a"
+
+
+class _Scan(NamedTuple):
+    """An article whose words are all ASCII (`_ascii_view` is not None: most news), kept as
+    bytes. A keystroke finds only the query's words in it (`bytes.find` of " word") and counts
+    the words before each (`bytes.count`), both in C: tokenising the ~60 candidate articles a
+    new prefix brings was most of a keystroke at 100k (~0.3 ms an article). The places,
+    positions and offsets are exactly those of `_Doc` (tests/unit/test_library_fts_keys.py).
+    """
+
+    # b" " + the text with letters and digits lower-cased and every other character (a
+    # non-ASCII one too: one byte per character) a space + b" ": a word of the text at
+    # offset i is b" word " at i here.
+    spaced: bytes
+    marks: bytes  # `spaced` through _MARKS_TABLE: word starts are b" a"
+    meta: str
+    meta_tokens: _Tokens
+    title_tokens: tuple[int, int] | None
+    meta_from: int
+
+    # needle -> (start, word, position) of each word it finds: typing re-asks the words
+    # before the one being typed, in mostly the same articles.
+    seen: dict[bytes, tuple[tuple[int, bytes, int], ...]]
+
+    def places(self, query: _Query) -> _Places:
+        seen = self.seen
+        if len(seen) > 64:  # bounded per cached article: past 64 needles, start again
+            seen.clear()
+        ascii_ids = query.ascii_ids
+        at: list[tuple[int, int, int, int]] = []  # (start in the text, word id, length, position)
+        for needle in query.needles:
+            words = seen.get(needle)
+            if words is None:
+                words = seen[needle] = self._find(needle)
+            for start, word, position in words:
+                tid = ascii_ids.get(word)
+                if tid:
+                    at.append((start, tid, len(word), position))
+        at.sort()
+        hits = [a[3] for a in at]
+        found = [a[1] for a in at]
+        spans = {a[3]: (a[0], a[0] + a[2]) for a in at}
+        meta_ids = self.meta_tokens.ids
+        wanted = query.wanted
+        meta_hits = list(compress(count(self.meta_from), map(wanted.__contains__, meta_ids)))
+        if meta_hits:
+            hits.extend(meta_hits)
+            found.extend(meta_ids[p - self.meta_from] for p in meta_hits)
+        return _Places(hits, found, spans)
+
+    def _find(self, needle: bytes) -> tuple[tuple[int, bytes, int], ...]:
+        """(start, word, position) of each word `needle` finds: b" term " a whole word, b" key"
+        any word starting with the key."""
+        spaced = self.spaced
+        find = spaced.find
+        count_starts = self.marks.count
+        whole = needle.endswith(b" ")
+        size = len(needle) - 1 - whole
+        out = []
+        words = 0
+        prev = 0
+        i = find(needle)
+        while i != -1:
+            # Word starts before `i`: the position of this word.
+            words += count_starts(_WORD_START, prev, i + 1)
+            prev = i
+            if whole:
+                out.append((i, needle[1:-1], words))
+                i = find(needle, i + size + 1)  # its last space may begin the next one
+            else:  # the word goes on to the next space
+                end = find(b" ", i + size + 1)
+                out.append((i, spaced[i + 1 : end], words))
+                i = find(needle, end)
+        return tuple(out)  # of atomic values: the collector stops tracking it
+
+
+def _span(
+    doc: _Doc | _Scan, w: Window, places: _Places
+) -> tuple[bool, int, int, list[tuple[int, int]]]:
+    """(in metadata?, start, end, word spans) of a window."""
+    n = doc.meta_from
+    spans = []
+    for p in w.positions:
+        if p >= n:
+            spans.append((doc.meta_tokens.starts[p - n], doc.meta_tokens.ends[p - n]))
+        elif places.spans is not None:
+            spans.append(places.spans[p])
+        else:
+            assert isinstance(doc, _Doc)
+            spans.append((doc.text.starts[p], doc.text.ends[p]))
+    return w.first >= n, spans[0][0], spans[-1][1], spans
+
+
+class _Query:
+    """The query's word ids as the places in an article are found: the set of them, and for
+    `_Scan` the ASCII terms as bytes, searched by prefix-free keys (`bytes.find` per key)."""
+
+    def __init__(self, id_plan: list[dict[int, float]], typed: str | None) -> None:
+        self.wanted: set[int] = set().union(*id_plan)
+        names = {_TERM_NAMES[i]: i for i in self.wanted}
+        # A word of an ASCII text is [a-z0-9]+ and its own term: only ASCII terms occur.
+        self.ascii_ids = {t.encode(): i for t, i in names.items() if t.isascii()}
+        heads = set(self.ascii_ids)
+        if typed and typed.isascii() and typed.isalnum():
+            # The word being typed: one key for all its completions.
+            heads.add(typed.encode())
+        keys: list[bytes] = []
+        for head in sorted(heads):  # a key after its own prefix is covered by that prefix
+            if keys and head.startswith(keys[-1]):
+                continue
+            keys.append(head)
+        terms = sorted(self.ascii_ids)
+        # b" term " when the key is a term that no other wanted term extends (those would
+        # sort right after it): whole words only; else b" key": any word starting with it.
+        self.needles: list[bytes] = []
+        for key in keys:
+            at = bisect_left(terms, key)
+            whole = at < len(terms) and terms[at] == key
+            if whole and at + 1 < len(terms) and terms[at + 1].startswith(key):
+                whole = False
+            self.needles.append(b" " + key + b" " if whole else b" " + key)
 
 
 def _meta_line(
@@ -362,10 +509,26 @@ def _doc(
     date: str | None,
     title_start: int | None,
     title_end: int | None,
-) -> _Doc:
-    tokens = _tokens(text)
+    *,
+    scan: bool = True,
+) -> _Doc | _Scan:
+    """The matcher's view of an article: a `_Scan` when its words are all ASCII (and `scan`),
+    else its tokens."""
     title_in_text = title_start is not None and title_end is not None
     meta = _meta_line(title, outlet, byline, date, title_in_text)
+    if scan and _ascii_words(text):
+        spaced = b" " + text.encode("ascii", "replace").translate(_WORDS_TABLE) + b" "
+        marks = spaced.translate(_MARKS_TABLE)
+        title_tokens = None
+        if title_start is not None and title_end is not None:
+            # Word starts before each: what bisect_left over the token starts gives.
+            title_tokens = (
+                marks.count(_WORD_START, 0, title_start + 1),
+                marks.count(_WORD_START, 0, title_end + 1),
+            )
+        words = marks.count(_WORD_START)
+        return _Scan(spaced, marks, meta, _tokens(meta), title_tokens, words + _GAP, {})
+    tokens = _tokens(text)
     title_tokens = None
     if title_start is not None and title_end is not None:
         title_tokens = (
@@ -388,12 +551,105 @@ class _Plan(NamedTuple):
     typing: bool
 
 
-def _plan(query: str, lexicon: fts_vocab.Lexicon) -> _Plan:
+def _plan(query: str, lexicon: fts_vocab.Lexicon, memo: _Memo | None = None) -> _Plan:
     words = [fts_vocab.term_of(w) for w in query_words(query)]
     words = [w for w in words if w][:MAX_QUERY_WORDS]
     typing = query[-1:].isalnum()  # the last word may be unfinished: complete it
-    terms = [expand(lexicon, w, prefix=typing and i == len(words) - 1) for i, w in enumerate(words)]
+    terms = []
+    for i, w in enumerate(words):
+        prefix = typing and i == len(words) - 1
+        if memo is None:
+            terms.append(expand(lexicon, w, prefix=prefix))
+            continue
+        # The words before the one being typed are expanded again at every keystroke.
+        found = memo.expansions.get((w, prefix))
+        if found is None:
+            found = memo.expansions.put((w, prefix), expand(lexicon, w, prefix=prefix))
+        terms.append(found)
     return _Plan(words, terms, typing)
+
+
+class _Lru(OrderedDict[Any, Any]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        if found is not default:
+            self.move_to_end(key)
+        return found
+
+    def put(self, key: Any, value: Any) -> Any:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class _Memo:
+    """What a keystroke re-uses from the last ones on one connection while the database is
+    unchanged: the query words' expansions, document frequencies, each tier's article ids
+    and the articles' cache keys. Typing "central bank inte" then "...inter" asks the same
+    phrase tiers (FTS5 checks a phrase in every article holding its words: 5-20 ms at 100k),
+    expands "central" and "bank" again (~1 ms each: a typo lookup), reads the same rows.
+
+    Unchanged means `PRAGMA data_version` (another connection committed) and this
+    connection's `total_changes` are both as they were; anything else empties the memo.
+    """
+
+    _lock = threading.Lock()
+    _last: ClassVar[tuple[sqlite3.Connection, tuple[int, int], _Memo] | None] = None
+
+    def __init__(self) -> None:
+        self.expansions = _Lru(256)
+        self.df: _Lru = _Lru(4096)
+        self.tiers = _Lru(256)
+        self.keys = _Lru(4096)  # article id -> its _DocCache key
+        self.snippets = _Lru(4096)  # (article id, in metadata?, word spans) -> make_snippet
+        self.phrases = _Lru(1024)  # (phrase, view) -> see _phrase_rows
+        # (phrase, view) that no article holds (view () is the whole library).
+        self.no_phrases: set[tuple[tuple[str, ...], tuple[Any, ...]]] = set()
+        self.views: dict[tuple[Any, ...], Collection[int]] = {}
+
+    def nowhere(
+        self,
+        phrases: Iterable[tuple[str, ...]],
+        view: tuple[Any, ...],
+        within: Collection[int] | None,
+    ) -> None:
+        """These phrases were looked for in the view and not found."""
+        if len(self.no_phrases) > 100_000:  # a long session on an unchanged library
+            self.no_phrases.clear()
+        self.no_phrases.update((p, view) for p in phrases)
+        if within is not None:
+            self.views[view] = within  # its id stays its own while the memo lives
+
+    def no_phrase(self, phrase: tuple[str, ...], view: tuple[Any, ...]) -> bool:
+        """Whether no article (in the view) can hold `phrase`: it, or a run of its words,
+        was looked for and not found."""
+        empty = self.no_phrases
+        if not empty:
+            return False
+        n = len(phrase)
+        for size in range(2, n + 1):
+            for i in range(n - size + 1):
+                part = phrase[i : i + size]
+                if (part, view) in empty or (part, ()) in empty:
+                    return True
+        return False
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> _Memo:
+        """The memo of `conn` (one connection at a time: the reader searches on one)."""
+        stamp = (conn.total_changes, int(conn.execute("PRAGMA data_version").fetchone()[0]))
+        with cls._lock:
+            last = cls._last
+            if last is not None and last[0] is conn and last[1] == stamp:
+                return last[2]
+            memo = cls()
+            cls._last = (conn, stamp, memo)
+            return memo
 
 
 def _id_plan(plan: _Plan) -> list[dict[int, float]]:
@@ -408,6 +664,10 @@ def _group(terms: Iterable[str]) -> str:
     return "(" + " OR ".join(map(_quote, terms)) + ")"
 
 
+def _phrases(phrases: Iterable[tuple[str, ...]]) -> str:
+    return " OR ".join(_quote(" ".join(p)) for p in phrases)
+
+
 def _and(groups: list[list[str]]) -> str:
     return " AND ".join(map(_group, groups))
 
@@ -415,6 +675,7 @@ def _and(groups: list[list[str]]) -> str:
 class _Tier(NamedTuple):
     match: str
     size: int  # a bound on how many articles match (from document frequencies)
+    phrases: tuple[tuple[str, ...], ...] = ()  # a phrase tier: the phrases it ORs
 
 
 def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
@@ -460,8 +721,8 @@ def _tiers(plan: _Plan, df: dict[str, int]) -> list[_Tier]:
         ]
         for alts in (exact, corrected):
             if all(alts) and (alts is exact or alts != exact):
-                phrases = [" ".join(p) for p in islice(product(*alts), MAX_PHRASES)]
-                tiers.append(_Tier(" OR ".join(map(_quote, phrases)), size_all(alts)))
+                phrases = tuple(islice(product(*alts), MAX_PHRASES))
+                tiers.append(_Tier(_phrases(phrases), size_all(alts), phrases))
     if all(strong):
         tiers.append(_Tier(_and(strong), size_all(strong)))
     # Typo corrections, first only for the words that look mistyped: a correctly typed word
@@ -515,22 +776,49 @@ def _candidates(
     budget: int,
     within: Collection[int] | None,
     cancel: threading.Event | None,
+    memo: _Memo,
+    df: dict[str, int],
 ) -> list[int] | None:
     """Article ids, best tier first, up to `budget`; None when cancelled."""
     found: dict[int, None] = {}
     where, params = "", ()
+    # The same `within` object (and length) gives the same view, as `_Within` assumes; the
+    # memo's entry holds it, so its id is not reused while the entry lives.
+    view: tuple[Any, ...] = ()
     if within is not None:
         where, params = _Within.clause(conn, within)
+        view = (id(within), len(within), params)
     for tier in tiers:
         if cancel is not None and cancel.is_set():
             return None
         order = "rank" if tier.size <= RANK_LIMIT else "rowid DESC"
-        rows = conn.execute(
-            f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
-            f"ORDER BY {order} LIMIT ?",
-            (tier.match, *params, budget + len(found)),
-        )
-        for (rowid,) in rows:
+        limit = budget + len(found)
+        if tier.phrases:
+            # Phrases known to occur nowhere add nothing: FTS5 checks a phrase in every
+            # article holding all its words (5-20 ms at 100k, mostly to find none), and typing
+            # "central bank interest ra" asks phrases that "central bank interest" rules out.
+            live = [p for p in tier.phrases if not memo.no_phrase(p, view)]
+            if not live:
+                continue
+        if tier.phrases and order != "rank" and within is None:
+            rows = _phrase_rows(conn, live, limit, df, memo)
+        else:
+            match = tier.match
+            if tier.phrases and len(live) < len(tier.phrases) and order != "rank":
+                match = _phrases(live)  # the same articles; a bm25 rank is kept as it was
+            key = (match, order, limit, view)
+            held = memo.tiers.get(key)
+            if held is None:
+                found_rows = conn.execute(
+                    f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{where} "
+                    f"ORDER BY {order} LIMIT ?",
+                    (match, *params, limit),
+                ).fetchall()
+                held = memo.tiers.put(key, ([r[0] for r in found_rows], within))
+                if not found_rows and tier.phrases:
+                    memo.nowhere(tier.phrases, view, within)
+            rows = held[0]
+        for rowid in rows:
             if rowid not in found:
                 found[rowid] = None
                 if len(found) >= budget:
@@ -538,18 +826,74 @@ def _candidates(
     return list(found)
 
 
-def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
-    """The matcher's view of these articles; only those not cached have their text read."""
-    # The parser is part of the key: a new parser may give other text for the same bytes.
-    rows = conn.execute(
-        "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, title_end "
-        "FROM article WHERE id IN (SELECT value FROM json_each(?))",
-        (_json(ids),),
-    ).fetchall()
-    docs: dict[int, _Doc] = {}
+def _phrase_rows(
+    conn: sqlite3.Connection,
+    phrases: list[tuple[str, ...]],
+    limit: int,
+    df: dict[str, int],
+    memo: _Memo,
+) -> list[int]:
+    """The newest `limit` articles holding any of `phrases` (rowid descending), as the FTS5
+    query ORing them gives, phrase by phrase: typing "central bank int" then "...inte" asks
+    mostly the same phrases (the word being typed completed), and the memo keeps each one's
+    articles. Known phrases go first, then the commonest: once `limit` articles are in hand,
+    the next phrase is only looked for above the oldest of them (`rowid > ?`, so FTS5 stops
+    there instead of checking the phrase in every older article)."""
+    todo = sorted(
+        phrases, key=lambda p: ((p, ()) not in memo.phrases, -min(df.get(t, 0) for t in p))
+    )
+    merged: list[int] = []
+    for phrase in todo:
+        # Articles at or below the floor add nothing: `limit` newer ones are in hand.
+        floor = merged[limit - 1] if len(merged) >= limit else None
+        # (newest rowids, d): every article holding the phrase with rowid > d is in the list
+        # (d None: every article).
+        held = memo.phrases.get((phrase, ()))
+        if held is not None and (
+            held[1] is None or (floor is not None and held[1] <= floor) or len(held[0]) >= limit
+        ):
+            rows = held[0]
+        else:
+            above = "" if floor is None else f" AND rowid > {int(floor)}"
+            rows = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{above} "
+                    "ORDER BY rowid DESC LIMIT ?",
+                    (_phrases([phrase]), limit),
+                )
+            ]
+            down_to = rows[-1] - 1 if len(rows) >= limit else floor
+            memo.phrases.put((phrase, ()), (rows, down_to))
+            if not rows and floor is None:
+                memo.nowhere([phrase], (), None)
+        if floor is not None:
+            rows = [r for r in rows if r > floor]
+        merged = sorted(set(merged).union(rows), reverse=True)[:limit]
+    return merged
+
+
+def _load_docs(
+    conn: sqlite3.Connection, ids: list[int], memo: _Memo, texts: dict[int, str]
+) -> dict[int, _Doc | _Scan]:
+    """The matcher's view of these articles; only those not cached have their text read (and
+    kept in `texts` for the snippets)."""
+    keys = {aid: memo.keys.get(aid) for aid in ids}
+    unknown = [aid for aid, key in keys.items() if key is None]
+    if unknown:
+        # The parser is part of the key: a new parser may give other text for the same bytes.
+        rows = conn.execute(
+            "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, "
+            "title_end FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            (_json(unknown),),
+        ).fetchall()
+        for aid, *key in rows:
+            keys[aid] = memo.keys.put(aid, tuple(key))
+    docs: dict[int, _Doc | _Scan] = {}
     missing: dict[int, tuple[Any, ...]] = {}
-    for aid, *key in rows:
-        key = tuple(key)
+    for aid, key in keys.items():
+        if key is None:  # deleted since the index was read
+            continue
         doc = _CACHE.get(key)
         if doc is None:
             missing[aid] = key
@@ -563,6 +907,7 @@ def _load_docs(conn: sqlite3.Connection, ids: list[int]) -> dict[int, _Doc]:
             key = missing[aid]
             docs[aid] = doc = _doc(text, *key[2:])
             _CACHE.put(key, doc)
+            texts[aid] = text
     return docs
 
 
@@ -581,16 +926,22 @@ def search(
     """
     if limit <= 0 or (within is not None and not within):
         return []
-    plan = _plan(query, SqlLexicon(conn))
+    memo = _Memo.of(conn)
+    plan = _plan(query, SqlLexicon(conn), memo)
     if not plan.words or not any(plan.terms):
         return []
     every = {t for c in plan.terms for t in c}
-    df = dict(
-        conn.execute(
-            "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
-            (_json(every),),
-        ).fetchall()
-    )
+    df = {t: n for t in every if (n := memo.df.get(t)) is not None}
+    if len(df) < len(every):
+        asked = every.difference(df)
+        known = dict(
+            conn.execute(
+                "SELECT term, df FROM fts_term WHERE term IN (SELECT value FROM json_each(?))",
+                (_json(asked),),
+            ).fetchall()
+        )
+        for t in asked:  # 0: not a term (the exact word typed may be none)
+            df[t] = memo.df.put(t, known.get(t, 0))
     budget = max(MIN_BUDGET, limit + limit // 5)
     # A one-letter word just begun after others narrows nothing yet: the articles are picked
     # by the words before it (the same as a keystroke ago, so already tokenised) and its
@@ -598,34 +949,37 @@ def search(
     picking = plan
     if plan.typing and len(plan.words) > 1 and len(plan.words[-1]) == 1:
         picking = _Plan(plan.words[:-1], plan.terms[:-1], False)
-    ids = _candidates(conn, _tiers(picking, df), budget, within, cancel)
+    ids = _candidates(conn, _tiers(picking, df), budget, within, cancel, memo, df)
     if not ids:
         return []
     order = {aid: n for n, aid in enumerate(ids)}
-    docs = _load_docs(conn, ids)
+    texts: dict[int, str] = {}
+    docs = _load_docs(conn, ids, memo, texts)
     id_plan = _id_plan(plan)
-    found: list[tuple[bool, int, float, int, Window]] = []
+    query_ = _Query(id_plan, plan.words[-1] if plan.typing else None)
+    found: list[tuple[bool, int, float, int, Window, _Places]] = []
     for n, aid in enumerate(ids):
         if cancel is not None and n % 16 == 0 and cancel.is_set():
             return []
         doc = docs.get(aid)
         if doc is None:  # deleted since the index was read
             continue
-        windows = find_windows(
-            doc.ids,
+        places = doc.places(query_)
+        windows = windows_at(
+            places.hits,
+            places.found,
             id_plan,
             meta_from=doc.meta_from,
             title_tokens=doc.title_tokens,
             max_windows=HITS_PER_ARTICLE,
         )
         for r, w in enumerate(windows):
-            found.append((w.score < 20, r, -w.score, order[aid], w))
+            found.append((w.score < 20, r, -w.score, order[aid], w, places))
     # Hits with every query word come first; among them each article's best hit, then its
     # further hits, so the first screen shows many articles; ties keep the bm25 order.
     found.sort(key=lambda x: x[:4])
     top = found[:limit]
-    texts = _texts(conn, {ids[x[3]] for x in top})
-    return [_hit(ids[o], docs[ids[o]], texts[ids[o]], w) for *_, o, w in top]
+    return _hits(conn, [(ids[o], docs[ids[o]], w, p) for *_, o, w, p in top], texts, memo)
 
 
 def phrase_counts(
@@ -690,6 +1044,8 @@ def _json(items: Iterable[object]) -> str:
 
 
 def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
     return dict(
         conn.execute(
             "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
@@ -698,13 +1054,30 @@ def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     )
 
 
-def _hit(article_id: int, doc: _Doc, text: str, w: Window) -> LibraryHit:
-    in_meta, start, end, spans = doc.span(w)
-    if in_meta:
-        snippet, marks = make_snippet(doc.meta, start, end, spans)
-        return LibraryHit(article_id, w.score, 0, 0, snippet, marks)
-    snippet, marks = make_snippet(text, start, end, spans)
-    return LibraryHit(article_id, w.score, start, end, snippet, marks)
+def _hits(
+    conn: sqlite3.Connection,
+    top: list[tuple[int, _Doc | _Scan, Window, _Places]],
+    texts: dict[int, str],
+    memo: _Memo,
+) -> list[LibraryHit]:
+    """The hits with their snippets. A snippet is kept in the memo by the words it marks:
+    typing re-finds the same places, and then their articles' texts are not read again."""
+    placed = []
+    for aid, doc, w, places in top:
+        in_meta, start, end, spans = _span(doc, w, places)
+        key = (aid, in_meta, tuple(spans))
+        placed.append((aid, doc, w.score, in_meta, start, end, spans, key, memo.snippets.get(key)))
+    need = {p[0] for p in placed if p[8] is None and not p[3]}
+    texts.update(_texts(conn, need.difference(texts)))
+    out = []
+    for aid, doc, score, in_meta, start, end, spans, key, snippet in placed:
+        if snippet is None:
+            source = doc.meta if in_meta else texts[aid]
+            snippet = memo.snippets.put(key, make_snippet(source, start, end, spans))
+        if in_meta:  # offsets into the text only; the metadata line has none
+            start = end = 0
+        out.append(LibraryHit(aid, score, start, end, snippet[0], snippet[1]))
+    return out
 
 
 def find_in_text(

@@ -65,9 +65,8 @@ def make_snippet(
         space = text.rfind(" ", end, hi)
         hi = space if space != -1 else hi
     raw = clean_for_display(text[lo:hi])
-    runs = [m.span() for m in _SPACE.finditer(raw)]
     body = _SPACE.sub(" ", raw)
-    lead = 1 if runs and runs[0][0] == 0 else 0  # a leading space is stripped below
+    lead = 1 if _SPACE.match(raw) else 0  # a leading space is stripped below
     prefix = "…" if lo > 0 else ""
     suffix = "…" if hi < len(text) else ""
     shift = len(prefix) - lead
@@ -76,19 +75,11 @@ def make_snippet(
     for a, b in spans:
         if a < lo or b > hi or a >= b:
             continue
-        na = _collapsed(a - lo, runs) + shift
-        nb = _collapsed(b - lo, runs) + shift
+        # Where a raw offset lands once each whitespace run became one space: the length
+        # of the collapsed text before it (in C; this runs for every hit of a keystroke).
+        na = len(_SPACE.sub(" ", raw[: a - lo])) + shift
+        nb = len(_SPACE.sub(" ", raw[: b - lo])) + shift
         na, nb = max(na, len(prefix)), min(nb, len(prefix) + len(body))
         if na < nb:
             highlights.append((na, nb))
     return prefix + body + suffix, tuple(highlights)
-
-
-def _collapsed(i: int, runs: list[tuple[int, int]]) -> int:
-    """Where raw offset `i` lands once each whitespace run in `runs` became one space."""
-    removed = 0
-    for start, end in runs:
-        if start >= i:
-            break
-        removed += min(end, i) - start - (1 if min(end, i) > start else 0)
-    return i - removed

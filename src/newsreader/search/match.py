@@ -68,7 +68,32 @@ def find_windows(
     if not wanted:
         return []
     hits = list(compress(count(), map(wanted.__contains__, ids)))
-    found = list(map(ids.__getitem__, hits))
+    return windows_at(
+        hits,
+        list(map(ids.__getitem__, hits)),
+        candidates,
+        meta_from=meta_from,
+        title_tokens=title_tokens,
+        max_windows=max_windows,
+        max_occurrences=max_occurrences,
+        max_anchors=max_anchors,
+    )
+
+
+def windows_at(
+    hits: list[int],
+    found: list[int],
+    candidates: list[dict[int, float]],
+    *,
+    meta_from: int,
+    title_tokens: tuple[int, int] | None = None,
+    max_windows: int | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+    max_anchors: int = MAX_ANCHORS,
+) -> list[Window]:
+    """`find_windows` given where the query's words are: `hits` the token positions (ascending)
+    of every token some query word wants, `found` their word ids. For callers that find those
+    places without tokenising the whole article (the library search scans bytes)."""
     k = len(candidates)
     positions: list[list[int]] = []
     scores: list[list[float]] = []
@@ -121,15 +146,15 @@ def _single_word(
     max_windows: int | None,
 ) -> list[Window]:
     """Windows of a one-word query: every occurrence is one, and none overlap."""
-    windows = []
+    # (-score, position): positions differ, so this orders as (-w.score, w.first) would, and
+    # only the windows kept are made (a common word occurs hundreds of times per article).
+    ranked = []
     for p, s in zip(positions, scores, strict=True):
         tier = 4 if s >= PREFIX else 2
         within = 0.6 * s + 0.25 + 0.15 * _place_bonus(p, meta_from, title_tokens)
-        windows.append(Window(20.0 * tier + 19.99 * within, p, p, (p,)))
-    key = lambda w: (-w.score, w.first)  # noqa: E731
-    if max_windows is not None:
-        return nsmallest(max_windows, windows, key=key)
-    return sorted(windows, key=key)
+        ranked.append((-(20.0 * tier + 19.99 * within), p))
+    best = nsmallest(max_windows, ranked) if max_windows is not None else sorted(ranked)
+    return [Window(-score, p, p, (p,)) for score, p in best]
 
 
 def _nearest(
