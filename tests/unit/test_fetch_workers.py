@@ -75,6 +75,9 @@ def warm_workers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         used.append(self.active)
         return run(self, fn, *args)
 
+    # Here (threads: the test server) they are spawned, which the reader does only for many
+    # pages; started with the fetch regardless, as the command line's forked ones are.
+    monkeypatch.setattr(feeds, "_workers_are_cheap", lambda: True)
     monkeypatch.setattr(feeds._Workers, "start", started)
     monkeypatch.setattr(feeds._Workers, "run", counted)
     monkeypatch.setenv("NEWSREADER_WORKERS", "2")

@@ -48,9 +48,11 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Below this many pages, starting extraction processes costs more than it saves.
 PROCESS_MIN_PAGES = 40
-# From this many feeds, worker processes are started as the fetch begins: parsing a feed of 50
-# entries costs feedparser ~30 ms of CPU, and a worker ~0.5 s to start, which overlaps the
-# network waits (50 feeds: 1.5 s of parsing off the process that stores the articles).
+# From this many feeds, worker processes are started as the fetch begins when they can be
+# forked (no start-up cost): parsing a feed of 50 entries costs feedparser ~30 ms of CPU and
+# segmenting its entries ~10 ms, which is 2 s for 50 feeds taken off the process that stores
+# them. A spawned worker costs ~0.6 s of CPU to start, more than a few feeds are worth, so
+# where workers must be spawned (the reader) they start only for PROCESS_MIN_PAGES pages.
 PROCESS_MIN_FEEDS = 8
 
 # progress(stage, done, total): stage is "feeds" then "pages".
@@ -377,6 +379,13 @@ class _Workers:
             pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
+def _workers_are_cheap() -> bool:
+    """Whether worker processes would be forked here (no start-up cost)."""
+    from newsreader.store.parse_pool import can_fork
+
+    return can_fork()
+
+
 def _warm_worker(full_text: bool) -> None:
     """A worker's first task: the imports its real tasks need (trafilatura takes ~0.4 s)."""
     _feedparser()
@@ -502,7 +511,7 @@ def iter_fetch_feeds(
     procs = _Workers(processes if processes is not None else worker_count(), full_text)
     finished = False
     try:
-        if len(feeds) >= PROCESS_MIN_FEEDS:
+        if len(feeds) >= PROCESS_MIN_FEEDS and _workers_are_cheap():
             procs.start()
         jobs: list[tuple[_Job, list[FeedEntry]]] = []
         done_feeds = 0
