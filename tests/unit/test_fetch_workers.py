@@ -18,7 +18,6 @@ from sources_pages import PARAGRAPHS, article_page
 
 from newsreader.library import Library, incoming
 from newsreader.sources import feeds
-from newsreader.sources.articles import article_of, document_article
 from newsreader.sources.feeds import fetch_feeds
 from newsreader.sources.models import FeedSpec
 
@@ -122,18 +121,6 @@ def test_the_library_stores_the_same_rows_with_and_without_worker_processes(
     assert warm_workers and not any(warm_workers)
     assert len(with_workers) > N_FEEDS * 5
     assert with_workers == without
-
-
-def test_summaries_come_back_from_the_workers_with_their_articles(
-    httpserver: HTTPServer, warm_workers: list[bool]
-) -> None:
-    urls = serve_feeds(httpserver)
-    results = fetch_feeds([FeedSpec(u) for u in urls], full_text=False)
-    docs = [d for r in results for d in r.documents]
-    assert len(docs) == N_FEEDS * 5 and all(d.parsed is not None for d in docs)
-    # The article a worker made is the one the library would make.
-    for doc in docs[:5]:
-        assert article_of(doc) == document_article(doc)
 
 
 def test_a_cancel_during_the_pages_stops_fetching_them(

@@ -21,15 +21,14 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from newsreader.corpus.dates import normalise_date
 from newsreader.corpus.models import Article
 from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 from newsreader.library.ingest import BATCH, parser_fingerprint, upsert_source, write_article
-from newsreader.sources.articles import article_of, document_article
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
-
-__all__ = ["DocumentsReport", "FeedSource", "add_documents", "document_article"]
 
 Progress = Callable[[int], None]
 
@@ -56,6 +55,26 @@ class DocumentsReport:
             "skipped": self.skipped,
             "cancelled": self.cancelled,
         }
+
+
+def document_article(doc: IncomingDocument) -> Article:
+    """The library article for a document: the corpus pipeline over its clean text, with the
+    document's own metadata first. Offsets point into `doc.text` (line endings normalised)."""
+    from newsreader.corpus.loader import parse_text
+    from newsreader.corpus.metadata import outlet_name
+
+    # Not sniffed as HTML: the text is already clean, and may well contain a '<'.
+    article = parse_text(doc.text, Path(doc.locator), html=False)
+    if doc.title:
+        article.title = doc.title
+        at = article.text.find(doc.title)
+        article.title_span = (at, at + len(doc.title)) if at >= 0 else None
+    if doc.date:
+        article.date = normalise_date(doc.date) or article.date
+    article.byline = doc.byline or article.byline
+    if doc.outlet:
+        article.outlet = outlet_name(doc.outlet, article.text) or doc.outlet
+    return article
 
 
 def add_documents(
@@ -127,7 +146,7 @@ def add_documents(
             report.cancelled = True
             break
         try:
-            article = article_of(doc)
+            article = document_article(doc)
         except (ValueError, RecursionError, MemoryError) as e:  # one bad document, not the rest
             report.skipped.append(f"{doc.locator}: could not parse ({type(e).__name__})")
             continue

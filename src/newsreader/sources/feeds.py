@@ -32,7 +32,6 @@ from xml.sax import SAXException
 import httpx
 
 from newsreader.corpus.dates import normalise_date
-from newsreader.sources.articles import with_article
 from newsreader.sources.extract import ExtractError, decode_page, extract_article, fragment_text
 from newsreader.sources.http import WORKERS, FetchError, Response, fetch, new_client, run_pool
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
@@ -49,10 +48,12 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Below this many pages, starting extraction processes costs more than it saves.
 PROCESS_MIN_PAGES = 40
 # From this many feeds, worker processes are started as the fetch begins when they can be
-# forked (no start-up cost): parsing a feed of 50 entries costs feedparser ~30 ms of CPU and
-# segmenting its entries ~10 ms, which is 2 s for 50 feeds taken off the process that stores
-# them. A spawned worker costs ~0.6 s of CPU to start, more than a few feeds are worth, so
-# where workers must be spawned (the reader) they start only for PROCESS_MIN_PAGES pages.
+# forked (no start-up cost): parsing a feed of 50 entries costs feedparser ~30 ms of CPU, 1.5 s
+# for 50 feeds taken off the process that stores them. (Segmenting the entries there too was
+# measured: ~0.5 s more CPU in all for encoding the articles and moving them, and the parent
+# was waiting on the workers already.) A spawned worker costs ~0.6 s of CPU to start, more
+# than a few feeds are worth, so where workers must be spawned (the reader) they start only
+# for PROCESS_MIN_PAGES pages.
 PROCESS_MIN_FEEDS = 8
 
 # progress(stage, done, total): stage is "feeds" then "pages".
@@ -445,15 +446,6 @@ def _parse_in_worker(content: bytes, content_type: str | None, url: str) -> Pars
     return parse_feed(content, content_type=content_type, url=url)
 
 
-def _summaries_in_worker(
-    entries: list[FeedEntry], feed_title: str | None, with_articles: bool
-) -> list[IncomingDocument]:
-    """The entries' own texts as documents; `with_articles`: each with its corpus article made
-    here (a worker), so the process that stores them does not parse them too."""
-    docs = [d for d in (summary_document(e, feed_title) for e in entries) if d is not None]
-    return [with_article(d) for d in docs] if with_articles else docs
-
-
 def _extract_in_worker(
     raw: bytes, url: str, content_type: str | None
 ) -> tuple[str, str | None, str | None, str | None, str | None]:
@@ -517,8 +509,8 @@ def iter_fetch_feeds(
         done_feeds = 0
 
         def read_feed(spec: FeedSpec) -> tuple[FeedResult, _Job | None, list[FeedEntry]]:
-            # In a fetch thread: the feed, then its new entries' summaries through the corpus
-            # pipeline (in a worker when there is one); pages are fetched once every feed is in.
+            # In a fetch thread (the parse in a worker when there is one); pages are fetched
+            # once every feed is in.
             result, parsed = fetch_feed(spec, client=client, workers=procs)
             if parsed is None:
                 return result, None, []
@@ -526,8 +518,8 @@ def iter_fetch_feeds(
             new = [e for e in parsed.entries if e.locator not in known]
             pages = [e for e in new if full_text and e.link]
             rest = [e for e in new if not (full_text and e.link)]
-            if rest:
-                job.docs.extend(procs.run(_summaries_in_worker, rest, parsed.title, procs.active))
+            docs = (summary_document(e, parsed.title) for e in rest)
+            job.docs.extend(d for d in docs if d is not None)
             job.pending = job.pages = len(pages)
             return result, job, pages
 

@@ -6,7 +6,6 @@ No storage here: the library decides what is new (by `locator`) and keeps the re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +28,6 @@ class IncomingDocument:
     # True when `text` is the feed's own summary because the page could not be read.
     summary_only: bool = False
     url: str | None = None  # the article's web address when the locator is not one (datasets)
-    # The corpus pipeline's article for this document, codec-encoded, when a worker process
-    # already made it (`sources.articles`); None: the library makes it.
-    parsed: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
