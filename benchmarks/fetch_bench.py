@@ -6,15 +6,22 @@ serves F feeds of E entries each (RSS 2.0), and one page per entry. Pages are re
 when `--pages DIR` names a folder of .html files (cycled; e.g. trafilatura's tests/eval), else
 generated news-like pages with navigation, sidebars and scripts.
 
-Measured, each a fresh process, median of `--rounds`:
+Measured, each a fresh process, median of `--rounds`, wall and CPU seconds (the process and
+the worker processes it waited for; the server's CPU is not counted):
 - `newsreader (feeds only)`: `python -c` running `sources.feeds.fetch_feeds(full_text=False)`,
   and the command `newsreader fetch --no-full-text`, which also stores every entry in a fresh
-  library (segmentation, metadata, search index).
+  library (segmentation, metadata, search index, churn check against the bundled seeds).
 - `newsboat -x reload` with its default config (reload-threads 1) and with reload-threads 8;
   fresh cache.db every round, temporary HOME.
-- full text: `fetch_feeds(full_text=True)` over every entry page; pages/s = pages / seconds.
+- full text (one round): `fetch_feeds(full_text=True)` over every entry page, and the command
+  `newsreader fetch` storing them; pages/s = pages / wall seconds.
+
+`--before SRC` runs the newsreader rows a second time, in the same run, with another
+checkout's source first on the path (e.g. a worktree of main: `--before ../main/src`), so a
+change is measured against the code before it under the same load.
 
     python benchmarks/fetch_bench.py [--feeds 50] [--entries 50] [--pages DIR] [--rounds 3]
+        [--before SRC] [--no-full-text]
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -138,33 +146,59 @@ print(f"{len(docs)} {full} {dt:.3f}")
 """
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> float:
-    t = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t
+Timing = tuple[float, float]  # (wall, CPU) seconds
 
 
-def cli_round(urls: list[str]) -> float:
-    """`newsreader fetch --no-full-text` into a fresh library (feeds added beforehand)."""
-    exe = str(Path(sys.executable).with_name("newsreader"))
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def timed(cmd: list[str], env: dict[str, str], out: list[str] | None = None) -> Timing:
+    """Wall and CPU seconds of `cmd` (CPU: it and the children it waited for); its stdout is
+    appended to `out` when given."""
+    cpu, t = _children_cpu(), time.perf_counter()
+    done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if out is not None:
+        out.append(done.stdout)
+    return wall, _children_cpu() - cpu
+
+
+def with_source(src: str | None) -> dict[str, str]:
+    """The environment that runs newsreader from `src` (None: the installed one)."""
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    return env
+
+
+def cli_round(urls: list[str], src: str | None, full_text: bool = False) -> Timing:
+    """`newsreader fetch [--no-full-text]` into a fresh library (feeds added beforehand)."""
     from newsreader.sources.opml import to_opml
 
+    cli = [sys.executable, "-m", "newsreader"]
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "NEWSREADER_HOME": home}
+        env = {**with_source(src), "NEWSREADER_HOME": home}
         opml = Path(home) / "feeds.opml"
         opml.write_text(to_opml((u, None) for u in urls))
-        subprocess.run([exe, "import", "opml", str(opml)], check=True, env=env, capture_output=True)
-        return timed([exe, "fetch", "--no-full-text"], env=env)
+        add = [*cli, "import", "opml", str(opml)]
+        subprocess.run(add, check=True, env=env, capture_output=True)
+        return timed([*cli, "fetch", *([] if full_text else ["--no-full-text"])], env)
 
 
-def newsboat_round(urls: list[str], threads: int | None) -> float:
+def newsboat_round(urls: list[str], threads: int | None) -> Timing:
     with tempfile.TemporaryDirectory() as home:
         (Path(home) / "urls").write_text("\n".join(urls) + "\n")
         config = Path(home) / "config"
         config.write_text(f"reload-threads {threads}\n" if threads else "")
         env = {**os.environ, "HOME": home}
         cmd = ["newsboat", "-u", f"{home}/urls", "-C", str(config), "-c", f"{home}/cache.db"]
-        return timed([*cmd, "-x", "reload"], env=env)
+        return timed([*cmd, "-x", "reload"], env)
+
+
+def median(times: list[Timing]) -> Timing:
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
 def main() -> int:
@@ -173,7 +207,9 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--pages", type=Path, help="folder of real .html pages to serve")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-full-text", action="store_true", help="skip the pages/s run")
+    parser.add_argument("--no-full-text", action="store_true", help="skip the pages/s runs")
+    parser.add_argument("--no-feeds-only", action="store_true", help="only the pages/s runs")
+    parser.add_argument("--before", metavar="SRC", help="also run newsreader from this source")
     args = parser.parse_args()
 
     site = build_site(args.feeds, args.entries, args.pages)
@@ -182,36 +218,56 @@ def main() -> int:
     server.start()
     port = queue.get(timeout=30)
     urls = [f"http://127.0.0.1:{port}/feed/{f}.xml" for f in range(args.feeds)]
-    env = {**os.environ, "ENTRIES": str(args.entries)}
-    rows: list[tuple[str, float, str]] = []
+    # (label, source): the code before the change first; each round runs both, so both see
+    # the same load from whatever else the machine is doing.
+    variants = [("before: ", args.before), ("", None)] if args.before else [("", None)]
+    times: dict[str, list[Timing]] = {}
+    notes: dict[str, str] = {}
+    loads = [os.getloadavg()[0]]
     try:
-        ours = [
-            timed([sys.executable, "-c", FEEDS_ONLY, *urls], env=env) for _ in range(args.rounds)
-        ]
-        rows.append(("newsreader fetch_feeds, feeds only", statistics.median(ours), ""))
-        cli = [cli_round(urls) for _ in range(args.rounds)]
-        rows.append(("newsreader fetch --no-full-text (CLI + library)", statistics.median(cli), ""))
-        if shutil.which("newsboat"):
-            for threads in (None, 8):
-                times = [newsboat_round(urls, threads) for _ in range(args.rounds)]
-                label = f"newsboat -x reload (reload-threads {threads or '1, default'})"
-                rows.append((label, statistics.median(times), ""))
-        else:
+        for _ in range(args.rounds if not args.no_feeds_only else 0):
+            for tag, src in variants:
+                env = {**with_source(src), "ENTRIES": str(args.entries)}
+                label = f"{tag}newsreader fetch_feeds, feeds only"
+                times.setdefault(label, []).append(
+                    timed([sys.executable, "-c", FEEDS_ONLY, *urls], env)
+                )
+                label = f"{tag}newsreader fetch --no-full-text (+ library)"
+                times.setdefault(label, []).append(cli_round(urls, src))
+            if shutil.which("newsboat"):
+                for threads in (None, 8):
+                    label = f"newsboat -x reload (reload-threads {threads or '1, default'})"
+                    times.setdefault(label, []).append(newsboat_round(urls, threads))
+            loads.append(os.getloadavg()[0])
+        if not shutil.which("newsboat"):
             print("newsboat not installed: apt-get install newsboat", file=sys.stderr)
         if not args.no_full_text:
-            out = subprocess.run(
-                [sys.executable, "-c", FULL_TEXT, *urls], check=True, capture_output=True, text=True
-            ).stdout.split()
-            docs, full, seconds = int(out[0]), int(out[1]), float(out[2])
-            note = f"{full}/{docs} full text, {full / seconds:.1f} pages/s"
-            rows.append(("newsreader fetch_feeds, full text", seconds, note))
+            for tag, src in variants:
+                label = f"{tag}newsreader fetch_feeds, full text"
+                out: list[str] = []
+                wall, cpu = timed([sys.executable, "-c", FULL_TEXT, *urls], with_source(src), out)
+                docs, full, seconds = out[0].split()
+                times[label] = [(wall, cpu)]
+                notes[label] = (
+                    f"{full}/{docs} full text, {int(full) / float(seconds):.1f} pages/s, "
+                    f"{int(full) / cpu:.1f} pages per CPU s"
+                )
+                loads.append(os.getloadavg()[0])
+                label = f"{tag}newsreader fetch, full text (+ library)"
+                wall, cpu = cli_round(urls, src, full_text=True)
+                times[label] = [(wall, cpu)]
+                pages = args.feeds * args.entries
+                notes[label] = f"{pages / wall:.1f} pages/s, {pages / cpu:.1f} pages per CPU s"
+                loads.append(os.getloadavg()[0])
     finally:
         server.terminate()
     kind = f"real pages from {args.pages}" if args.pages else "generated pages"
     print(f"{args.feeds} feeds x {args.entries} entries, {kind}, {os.cpu_count()} CPUs")
-    print(f"{'run':<50} {'seconds':>8}  notes")
-    for label, seconds, note in rows:
-        print(f"{label:<50} {seconds:8.2f}  {note}")
+    print("load average (1 min) during the run: " + ", ".join(f"{x:.1f}" for x in loads))
+    print(f"{'run':<55} {'wall s':>7} {'CPU s':>7}  notes")
+    for label, runs in times.items():
+        wall, cpu = median(runs)
+        print(f"{label:<55} {wall:7.2f} {cpu:7.2f}  {notes.get(label, '')}")
     return 0
 
 

@@ -19,14 +19,14 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
-import multiprocessing
-import os
+import logging
 import threading
 import time
 from collections.abc import Callable, Container, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax import SAXException
 
 import httpx
@@ -36,6 +36,9 @@ from newsreader.sources.extract import ExtractError, decode_page, extract_articl
 from newsreader.sources.http import WORKERS, FetchError, Response, fetch, new_client, run_pool
 from newsreader.sources.models import FeedResult, FeedSpec, IncomingDocument
 
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -44,6 +47,14 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Below this many pages, starting extraction processes costs more than it saves.
 PROCESS_MIN_PAGES = 40
+# From this many feeds, worker processes are started as the fetch begins when they can be
+# forked (no start-up cost): parsing a feed of 50 entries costs feedparser ~30 ms of CPU, 1.5 s
+# for 50 feeds taken off the process that stores them. (Segmenting the entries there too was
+# measured: ~0.5 s more CPU in all for encoding the articles and moving them, and the parent
+# was waiting on the workers already.) A spawned worker costs ~0.6 s of CPU to start, more
+# than a few feeds are worth, so where workers must be spawned (the reader) they start only
+# for PROCESS_MIN_PAGES pages.
+PROCESS_MIN_FEEDS = 8
 
 # progress(stage, done, total): stage is "feeds" then "pages".
 ProgressFn = Callable[[str, int, int], None]
@@ -81,6 +92,31 @@ def _looks_like_html(content: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+_FEEDPARSER: Any = None
+
+
+def _feedparser() -> Any:
+    """feedparser (0.1 s to import: only fetches need it), set up once.
+
+    It asks xml.sax for the libxml2 driver before expat on every parse; where that driver is
+    not installed, the failed import costs 2 ms a feed (and serialises threads on the import
+    lock) only to end at expat anyway, so it is not asked for. Where it is installed it stays
+    first, as feedparser wants: the parse is the same either way."""
+    global _FEEDPARSER
+    if _FEEDPARSER is None:
+        import importlib.util
+
+        import feedparser  # type: ignore[import-untyped]
+        import feedparser.api  # type: ignore[import-untyped]
+
+        preferred = feedparser.api.PREFERRED_XML_PARSERS
+        available = [p for p in preferred if importlib.util.find_spec(p) is not None]
+        if available != preferred:
+            feedparser.api.PREFERRED_XML_PARSERS = available
+        _FEEDPARSER = feedparser
+    return _FEEDPARSER
+
+
 def parse_feed(content: bytes, *, content_type: str | None = None, url: str = "") -> ParsedFeed:
     """Entries of an RSS, Atom or JSON feed; raises `FeedError` when it is not a usable feed."""
     media = (content_type or "").split(";")[0].strip().lower()
@@ -88,8 +124,7 @@ def parse_feed(content: bytes, *, content_type: str | None = None, url: str = ""
         raise FeedError("empty response (no feed)")
     if "json" in media or content.lstrip()[:1] == b"{":
         return _parse_json_feed(content, url)
-    import feedparser  # type: ignore[import-untyped]  # 0.1 s to import: only fetches need it
-
+    feedparser = _feedparser()
     headers = {"content-type": content_type} if content_type else {}
     d = feedparser.parse(content, response_headers=headers, sanitize_html=False)
     exc = d.get("bozo_exception") if d.get("bozo") else None
@@ -273,8 +308,97 @@ class _Job:
     pages: int = 0
 
 
+class _Workers:
+    """Worker processes for the CPU-bound steps (feedparser, trafilatura), or none.
+
+    The processes are `store.parse_pool.worker_pool`'s: deaf to Ctrl-C (the parent decides
+    what it means) and gone as soon as their parent is. Forked when this process runs no other
+    thread yet (the CLI: no start-up cost, the modules are already imported), else spawned
+    (the reader: forking while other threads hold locks can deadlock the child), and then
+    they start in the background: until one of them has its modules imported, and whenever
+    the pool fails, the work is done in the calling thread. A starting pool never makes
+    anyone wait, and every result is the same either way.
+    """
+
+    def __init__(self, n: int, full_text: bool) -> None:
+        self.n = n
+        self.full_text = full_text
+        self._pool: ProcessPoolExecutor | None = None
+        self._warm: list[Future[None]] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._pool is not None or self.n < 2:
+                return
+            from newsreader.store.parse_pool import can_fork, worker_pool
+
+            try:
+                fork = can_fork()
+                if fork:  # the imports once, here, rather than in each worker
+                    _warm_worker(self.full_text)
+                self._pool = worker_pool(self.n, fork=fork)
+                self._warm = [self._pool.submit(_warm_worker, self.full_text)]
+            except (OSError, ValueError, RuntimeError):  # no processes here (sandbox, limits)
+                log.warning("no worker processes; working in-process", exc_info=True)
+                self.n = 1
+
+    @property
+    def active(self) -> bool:
+        """Whether work handed to `run` now goes to a worker process."""
+        return self._pool is not None and self._warm[0].done()
+
+    def run(self, fn: Callable[..., R], *args: Any) -> R:
+        """`fn(*args)` in a worker when one is ready, else here."""
+        pool = self._pool
+        if pool is None or not self._warm[0].done():
+            return fn(*args)
+        try:
+            if self._warm[0].exception() is not None:  # the imports failed there
+                raise BrokenProcessPool(str(self._warm[0].exception()))
+            future = pool.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down (cancelled)
+            return self._without(pool, fn, *args)
+        try:
+            return future.result()
+        except BrokenProcessPool:  # a worker died (killed, out of memory)
+            return self._without(pool, fn, *args)
+
+    def _without(self, pool: ProcessPoolExecutor, fn: Callable[..., R], *args: Any) -> R:
+        log.warning("worker processes failed; working in-process", exc_info=True)
+        with self._lock:
+            if self._pool is pool:
+                self.n, self._pool = 1, None
+        pool.shutdown(wait=False, cancel_futures=True)
+        return fn(*args)
+
+    def close(self, finished: bool) -> None:
+        """Done: the idle workers exit. Cancelled or failed: do not wait for tasks in flight."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def _workers_are_cheap() -> bool:
+    """Whether worker processes would be forked here (no start-up cost)."""
+    from newsreader.store.parse_pool import can_fork
+
+    return can_fork()
+
+
+def _warm_worker(full_text: bool) -> None:
+    """A worker's first task: the imports its real tasks need (trafilatura takes ~0.4 s)."""
+    _feedparser()
+
+    if full_text:
+        from newsreader.corpus.html import _lib
+
+        _lib()
+
+
 def fetch_feed(
-    spec: FeedSpec, *, client: httpx.Client | None = None
+    spec: FeedSpec, *, client: httpx.Client | None = None, workers: _Workers | None = None
 ) -> tuple[FeedResult, ParsedFeed | None]:
     """Fetch and parse one feed (no pages): a result with `error` set, or the parsed feed."""
     try:
@@ -300,7 +424,8 @@ def fetch_feed(
     if resp.truncated:
         warnings.append(f"feed larger than {len(resp.content) // 2**20} MB: cut there")
     try:
-        parsed = parse_feed(resp.content, content_type=resp.content_type, url=spec.url)
+        args = (resp.content, resp.content_type, spec.url)
+        parsed = workers.run(_parse_in_worker, *args) if workers else _parse_in_worker(*args)
     except FeedError as e:
         error = str(e)
         if resp.truncated:
@@ -317,6 +442,10 @@ def fetch_feed(
     return result, parsed
 
 
+def _parse_in_worker(content: bytes, content_type: str | None, url: str) -> ParsedFeed:
+    return parse_feed(content, content_type=content_type, url=url)
+
+
 def _extract_in_worker(
     raw: bytes, url: str, content_type: str | None
 ) -> tuple[str, str | None, str | None, str | None, str | None]:
@@ -325,15 +454,13 @@ def _extract_in_worker(
     return found.text, found.title, found.outlet, found.date, found.byline
 
 
-def _page_document(resp: Response, url: str, procs: Executor | None) -> IncomingDocument:
+def _page_document(resp: Response, url: str, workers: _Workers) -> IncomingDocument:
     media = resp.media_type
     if media and media not in _HTML_TYPES and not media.endswith("+xml"):
         raise ExtractError(f"not a web page ({media})")
-    args = (resp.content, url, resp.content_type)
-    if procs is not None:
-        text, title, outlet, date, byline = procs.submit(_extract_in_worker, *args).result()
-    else:
-        text, title, outlet, date, byline = _extract_in_worker(*args)
+    text, title, outlet, date, byline = workers.run(
+        _extract_in_worker, resp.content, url, resp.content_type
+    )
     if not text:
         raise ExtractError("no article text found on the page")
     return IncomingDocument(
@@ -363,20 +490,40 @@ def iter_fetch_feeds(
     """Fetch `feeds` concurrently, yielding each feed's result as soon as it is complete.
 
     Entries whose locator is in `known` (already in the library) are left out, so their pages
-    are not fetched again. With `full_text`, each new entry's page is fetched and extracted;
-    extraction is CPU-bound, so for many pages it runs in `processes` worker processes
-    (default: one per CPU). Per-feed problems end up in that result's `error`/`warnings`;
-    nothing raised by one feed stops the others. A set `cancel` stops new work promptly.
+    are not fetched again. With `full_text`, each new entry's page is fetched and extracted.
+    Parsing feeds and extracting pages are CPU-bound, so for many feeds or pages they run in
+    `processes` worker processes (default: `parse_pool.worker_count()`, one per CPU). Per-feed
+    problems end up in that result's `error`/`warnings`; nothing raised by one feed stops the
+    others. A set `cancel` stops new work promptly.
     """
+    from newsreader.store.parse_pool import worker_count
+
     own_client = client is None
     client = client or new_client(workers)
-    procs: ProcessPoolExecutor | None = None
+    procs = _Workers(processes if processes is not None else worker_count(), full_text)
+    finished = False
     try:
+        if len(feeds) >= PROCESS_MIN_FEEDS and _workers_are_cheap():
+            procs.start()
         jobs: list[tuple[_Job, list[FeedEntry]]] = []
         done_feeds = 0
-        for spec, out in run_pool(
-            feeds, lambda s: fetch_feed(s, client=client), workers=workers, cancel=cancel
-        ):
+
+        def read_feed(spec: FeedSpec) -> tuple[FeedResult, _Job | None, list[FeedEntry]]:
+            # In a fetch thread (the parse in a worker when there is one); pages are fetched
+            # once every feed is in.
+            result, parsed = fetch_feed(spec, client=client, workers=procs)
+            if parsed is None:
+                return result, None, []
+            job = _Job(spec, result, parsed.title)
+            new = [e for e in parsed.entries if e.locator not in known]
+            pages = [e for e in new if full_text and e.link]
+            rest = [e for e in new if not (full_text and e.link)]
+            docs = (summary_document(e, parsed.title) for e in rest)
+            job.docs.extend(d for d in docs if d is not None)
+            job.pending = job.pages = len(pages)
+            return result, job, pages
+
+        for spec, out in run_pool(feeds, read_feed, workers=workers, cancel=cancel):
             done_feeds += 1
             if progress is not None:
                 progress("feeds", done_feeds, len(feeds))
@@ -384,33 +531,19 @@ def iter_fetch_feeds(
                 result = FeedResult(spec.url, spec.name, error=f"{type(out).__name__}: {out}")
                 yield result
                 continue
-            result, parsed = out
-            if parsed is None:
+            result, job, pages = out
+            if job is None:
                 yield result
-                continue
-            job = _Job(spec, result, parsed.title)
-            new = [e for e in parsed.entries if e.locator not in known]
-            pages: list[FeedEntry] = []
-            for entry in new:
-                if full_text and entry.link:
-                    pages.append(entry)
-                else:
-                    doc = summary_document(entry, parsed.title)
-                    if doc is not None:
-                        job.docs.append(doc)
-            job.pending = len(pages)
-            job.pages = len(pages)
-            if not pages:
+            elif not pages:
                 yield _finish(job)
-                continue
-            jobs.append((job, pages))
+            else:
+                jobs.append((job, pages))
         tasks = [(job, entry) for job, pages in jobs for entry in pages]
         if not tasks:
+            finished = not (cancel is not None and cancel.is_set())
             return
-        nproc = processes if processes is not None else (os.cpu_count() or 1)
-        if nproc > 1 and len(tasks) >= PROCESS_MIN_PAGES:
-            # spawn, not fork: forking while httpx threads hold locks can deadlock the child.
-            procs = ProcessPoolExecutor(nproc, mp_context=multiprocessing.get_context("spawn"))
+        if len(tasks) >= PROCESS_MIN_PAGES:
+            procs.start()
 
         def one_page(task: tuple[_Job, FeedEntry]) -> IncomingDocument:
             job, entry = task
@@ -419,7 +552,7 @@ def iter_fetch_feeds(
             return merge_page(entry, page, job.feed_title)
 
         # Enough threads to keep the extraction processes fed while others wait on the network.
-        threads = max(workers, 2 * (nproc if procs is not None else 1))
+        threads = max(workers, 2 * procs.n)
         for done_pages, ((job, entry), page_out) in enumerate(
             run_pool(tasks, one_page, workers=threads, cancel=cancel), 1
         ):
@@ -439,9 +572,9 @@ def iter_fetch_feeds(
         for job, _pages in jobs:
             if job.pending > 0:
                 yield _finish(job)
+        finished = not (cancel is not None and cancel.is_set())
     finally:
-        if procs is not None:
-            procs.shutdown(wait=False, cancel_futures=True)
+        procs.close(finished)
         if own_client:
             client.close()
 
