@@ -3,7 +3,6 @@ stops the pages, and workers that never outlive the process that started them.""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import alive, children_of
 from pytest_httpserver import HTTPServer
 from sources_pages import PARAGRAPHS, article_page
 
@@ -157,24 +157,6 @@ print("done", flush=True)
 """
 
 
-def _children_of(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if f"\nPPid:\t{pid}\n" in (entry / "status").read_text():
-                    out.append(int(entry.name))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_forked_fetch_workers_exit_when_the_fetch_is_killed(httpserver: HTTPServer) -> None:
     # A command-line fetch runs no other thread when it starts its workers: they are forked.
@@ -183,7 +165,7 @@ def test_forked_fetch_workers_exit_when_the_fetch_is_killed(httpserver: HTTPServ
     proc = subprocess.Popen([sys.executable, "-c", _FETCH, *urls], env=env, stdout=subprocess.PIPE)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"extracting"
-        workers = _children_of(proc.pid)
+        workers = children_of(proc.pid)
         assert len(workers) == 2, "the pages were extracted in two worker processes"
         cmdlines = [Path(f"/proc/{w}/cmdline").read_bytes() for w in workers]
         assert not any(b"spawn_main" in c for c in cmdlines), "forked, not spawned"
@@ -193,6 +175,6 @@ def test_forked_fetch_workers_exit_when_the_fetch_is_killed(httpserver: HTTPServ
         if proc.poll() is None:
             proc.kill()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
         time.sleep(0.1)
-    assert not any(_alive(w) for w in workers), "workers outlived their killed parent"
+    assert not any(alive(w) for w in workers), "workers outlived their killed parent"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from procs import alive, children_of
 
 from newsreader.cli import main
 from newsreader.corpus import load_article
@@ -273,27 +274,6 @@ for i, _, _ in parse_many(sorted(Path(sys.argv[1]).iterdir())):
 """
 
 
-def _workers_of(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            status = (entry / "status").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-            if f"\nPPid:\t{pid}\n" in status and b"spawn_main" in cmdline:
-                out.append(int(entry.name))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"  # a zombie has exited; only its parent's reaping is left
-
-
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 def test_parse_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
     folder = tmp_path / "news"
@@ -303,14 +283,14 @@ def test_parse_workers_exit_when_their_parent_is_killed(tmp_path: Path) -> None:
         [sys.executable, "-c", _PARSE, str(folder)], env=env, stdout=subprocess.PIPE
     )
     assert proc.stdout is not None and proc.stdout.readline().strip() == b"parsing"
-    workers = _workers_of(proc.pid)
+    workers = children_of(proc.pid, b"spawn_main")
     assert workers, "the parse ran in worker processes"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+    while time.monotonic() < deadline and any(alive(w) for w in workers):
         time.sleep(0.1)
-    assert not any(_alive(w) for w in workers), "workers outlived their killed parent"
+    assert not any(alive(w) for w in workers), "workers outlived their killed parent"
 
 
 def test_a_reader_works_while_another_process_ingests(tmp_path: Path) -> None:
