@@ -458,3 +458,33 @@ def test_too_little_memory_for_the_workers_copies_ranks_here(
         library.derive()  # a full rebuild
         assert not started  # no workers: their copies would not fit
         assert lists(library) == expected
+
+
+def test_postings_written_at_the_end_are_those_written_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = hand_made(tmp_path / "corpus")
+    tables = {
+        "posting": "SELECT * FROM posting ORDER BY 1, 2",
+        "term": "SELECT * FROM term ORDER BY id",
+        "neighbour": "SELECT * FROM neighbour ORDER BY 1, 2",
+    }
+    monkeypatch.setattr(derived, "BATCH", 4)
+    with Library(tmp_path / "batches.sqlite3") as batches:
+        batches.add_paths(paths)
+        batches.derive()
+        expected = {t: batches.conn.execute(q).fetchall() for t, q in tables.items()}
+    monkeypatch.setattr(derived, "BULK", 0)  # every analysis writes its postings at the end
+    with Library(tmp_path / "bulk.sqlite3") as bulk:
+        bulk.add_paths(paths)
+        bulk.derive()
+        got = {t: bulk.conn.execute(q).fetchall() for t, q in tables.items()}
+        assert got == expected
+        # Stopped after its analyses, before its postings (kill -9): the next run makes them.
+        with bulk.conn:
+            bulk.conn.execute("DELETE FROM posting")
+            bulk.conn.execute("UPDATE term SET df = 0")
+            bulk.conn.execute("INSERT INTO meta(key, value) VALUES ('derived.postings', 'rebuild')")
+        bulk.derive()
+        assert {t: bulk.conn.execute(q).fetchall() for t, q in tables.items()} == expected
+        assert not bulk.conn.execute("SELECT 1 FROM meta WHERE key = 'derived.postings'").fetchone()
