@@ -6,6 +6,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from newsreader.library import Library
 from newsreader.library.watch import Root, is_article_path, roots_for, watch_changes
 
@@ -86,3 +88,38 @@ def test_watch_changes_coalesces_a_burst_and_stops(tmp_path: Path) -> None:
         thread.join(timeout=5)
     assert not thread.is_alive()
     assert batches and batches[0] == [str(folder / "x.txt")]
+
+
+def test_a_library_in_trouble_is_told_once_and_the_watch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library import watch
+
+    monkeypatch.setattr(watch, "RECHECK_MS", 50)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    told: list[str] = []
+    ticks: list[int] = []
+    stop = threading.Event()
+
+    def locked() -> None:  # every look at the library fails the same way
+        ticks.append(1)
+        raise RuntimeError("database is locked")
+
+    thread = threading.Thread(
+        target=watch_changes,
+        args=(roots_for([folder]), lambda paths: None),
+        kwargs={"stop": stop, "on_error": told.append, "on_tick": locked},
+    )
+    thread.start()
+    try:
+        for _ in range(200):
+            if len(ticks) >= 5:
+                break
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert len(ticks) >= 5  # it kept looking
+    assert told == ["watching the library: RuntimeError: database is locked"]

@@ -46,6 +46,7 @@ class _Roots:
     roots: Sequence[Root] | Callable[[], Sequence[Root]]
     on_error: Callable[[str], None] | None = None
     last: list[Root] = field(default_factory=list)
+    told: str = ""
 
     def live(self) -> list[Root]:
         """The roots whose folders exist now (the last good answer if asking fails)."""
@@ -67,7 +68,9 @@ class _Roots:
             self._tell(f"watching the library: {type(e).__name__}: {e}")
 
     def _tell(self, message: str) -> None:
-        if self.on_error is not None:
+        # Once per kind of trouble: a library locked for minutes is not a warning every 3 s.
+        if self.on_error is not None and message != self.told:
+            self.told = message
             self.on_error(message)
 
 
