@@ -92,6 +92,20 @@ def lists(library: Library) -> dict[str, list[str]]:
     return out
 
 
+# What the engine derives, table by table, in a stable order: two ways of deriving the same
+# library must leave the very same rows.
+DERIVED = {
+    "analysis": "SELECT * FROM analysis ORDER BY article_id",
+    "posting": "SELECT * FROM posting ORDER BY 1, 2",
+    "term": "SELECT * FROM term ORDER BY id",
+    "neighbour": "SELECT * FROM neighbour ORDER BY 1, 2",
+}
+
+
+def derived_rows(library: Library) -> dict[str, list[tuple[object, ...]]]:
+    return {t: library.conn.execute(q).fetchall() for t, q in DERIVED.items()}
+
+
 @pytest.fixture
 def never_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the incremental path even as a small library doubles."""
@@ -197,17 +211,10 @@ def test_analysing_and_ranking_in_worker_processes_store_the_very_same_rows(
     from newsreader.library import ranking
 
     paths = hand_made(tmp_path / "corpus")
-    tables = {
-        "neighbour": "SELECT article_id, rank, other_id, score, shared_chars FROM neighbour "
-        "ORDER BY 1, 2",
-        "analysis": "SELECT * FROM analysis ORDER BY article_id",
-        "posting": "SELECT * FROM posting ORDER BY 1, 2",
-        "term": "SELECT * FROM term ORDER BY id",
-    }
     with Library(tmp_path / "here.sqlite3") as here:
         here.add_paths(paths)
         here.derive()
-        expected = {t: here.conn.execute(q).fetchall() for t, q in tables.items()}
+        expected = derived_rows(here)
     monkeypatch.setattr(derived, "ANALYSE_IN_POOL", 0)
     monkeypatch.setattr(derived, "BATCH", 4)  # several batches in flight, written in order
     monkeypatch.setattr(ranking, "PARALLEL_MIN", 0)
@@ -216,7 +223,7 @@ def test_analysing_and_ranking_in_worker_processes_store_the_very_same_rows(
     with Library(tmp_path / "pool.sqlite3") as pool:
         pool.add_paths(paths)
         pool.derive()
-        got = {t: pool.conn.execute(q).fetchall() for t, q in tables.items()}
+        got = derived_rows(pool)
     assert "failed" not in caplog.text  # the workers did it (no fallback to doing it here)
     assert got == expected
     assert len(got["neighbour"]) > 5 * len(paths)
@@ -464,21 +471,16 @@ def test_postings_written_at_the_end_are_those_written_a_batch_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     paths = hand_made(tmp_path / "corpus")
-    tables = {
-        "posting": "SELECT * FROM posting ORDER BY 1, 2",
-        "term": "SELECT * FROM term ORDER BY id",
-        "neighbour": "SELECT * FROM neighbour ORDER BY 1, 2",
-    }
     monkeypatch.setattr(derived, "BATCH", 4)
     with Library(tmp_path / "batches.sqlite3") as batches:
         batches.add_paths(paths)
         batches.derive()
-        expected = {t: batches.conn.execute(q).fetchall() for t, q in tables.items()}
+        expected = derived_rows(batches)
     monkeypatch.setattr(derived, "BULK", 0)  # every analysis writes its postings at the end
     with Library(tmp_path / "bulk.sqlite3") as bulk:
         bulk.add_paths(paths)
         bulk.derive()
-        got = {t: bulk.conn.execute(q).fetchall() for t, q in tables.items()}
+        got = derived_rows(bulk)
         assert got == expected
         # Stopped after its analyses, before its postings (kill -9): the next run makes them.
         with bulk.conn:
@@ -486,5 +488,5 @@ def test_postings_written_at_the_end_are_those_written_a_batch_at_a_time(
             bulk.conn.execute("UPDATE term SET df = 0")
             bulk.conn.execute("INSERT INTO meta(key, value) VALUES ('derived.postings', 'rebuild')")
         bulk.derive()
-        assert {t: bulk.conn.execute(q).fetchall() for t, q in tables.items()} == expected
+        assert derived_rows(bulk) == expected
         assert not bulk.conn.execute("SELECT 1 FROM meta WHERE key = 'derived.postings'").fetchone()

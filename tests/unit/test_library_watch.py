@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,28 +68,40 @@ def test_update_files_reads_only_the_given_files_under_their_source(tmp_path: Pa
         assert lib.update_files([tmp_path / "stray.txt"]).article_ids == []
 
 
-def test_watch_changes_coalesces_a_burst_and_stops(tmp_path: Path) -> None:
-    folder = tmp_path / "news"
-    folder.mkdir()
-    batches: list[list[str]] = []
+@contextlib.contextmanager
+def watching(folder: Path, on_batch: Callable[[list[str]], None], **kwargs: Any) -> Iterator[None]:
+    """`watch_changes` on `folder` in a thread while inside; stopped (and checked stopped)
+    after."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch_changes, args=(roots_for([folder]), batches.append), kwargs={"stop": stop}
+        target=watch_changes, args=(roots_for([folder]), on_batch), kwargs={"stop": stop, **kwargs}
     )
     thread.start()
     try:
-        time.sleep(0.3)  # the watch is set up after the thread starts
-        tmp = _write(folder / ".x.txt.tmp", "X", "Body.")
-        _write(folder / "x.txt", "X", "Old.")
-        tmp.replace(folder / "x.txt")
-        for _ in range(200):
-            if batches:
-                break
-            time.sleep(0.05)
+        yield
     finally:
         stop.set()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def until(condition: Callable[[], object]) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        time.sleep(0.05)
+
+
+def test_watch_changes_coalesces_a_burst_and_stops(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    batches: list[list[str]] = []
+    with watching(folder, batches.append):
+        time.sleep(0.3)  # the watch is set up after the thread starts
+        tmp = _write(folder / ".x.txt.tmp", "X", "Body.")
+        _write(folder / "x.txt", "X", "Old.")
+        tmp.replace(folder / "x.txt")
+        until(lambda: batches)
     assert batches and batches[0] == [str(folder / "x.txt")]
 
 
@@ -100,26 +115,12 @@ def test_a_library_in_trouble_is_told_once_and_the_watch_goes_on(
     folder.mkdir()
     told: list[str] = []
     ticks: list[int] = []
-    stop = threading.Event()
 
     def locked() -> None:  # every look at the library fails the same way
         ticks.append(1)
         raise RuntimeError("database is locked")
 
-    thread = threading.Thread(
-        target=watch_changes,
-        args=(roots_for([folder]), lambda paths: None),
-        kwargs={"stop": stop, "on_error": told.append, "on_tick": locked},
-    )
-    thread.start()
-    try:
-        for _ in range(200):
-            if len(ticks) >= 5:
-                break
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-    assert not thread.is_alive()
+    with watching(folder, lambda paths: None, on_error=told.append, on_tick=locked):
+        until(lambda: len(ticks) >= 5)
     assert len(ticks) >= 5  # it kept looking
     assert told == ["watching the library: RuntimeError: database is locked"]
