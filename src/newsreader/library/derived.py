@@ -742,6 +742,8 @@ def update_after_ingest(
     yet) are left to the next `ensure`. Whether anything was done."""
     if not changed or _meta(conn, _BUILT) is None or _meta(conn, _VERSION) != VERSION:
         return False
+    if _meta(conn, _POSTINGS) is not None:  # a bulk analysis was stopped: `ensure` repairs
+        return False
     if len(changed) > AT_ONCE:
         return False
     analyse(conn, list(changed), cancel=cancel)
