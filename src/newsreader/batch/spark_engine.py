@@ -18,6 +18,7 @@ redoes the step from scratch. pyspark is imported here only, when a job runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import re
@@ -136,6 +137,27 @@ class _Watch:
         self.thread.join()
 
 
+@contextlib.contextmanager
+def _running(
+    spark: Any, cancel: threading.Event | None, start: Callable[[], tuple[Any, bool]]
+) -> Iterator[tuple[Any, bool]]:
+    """(the session, whether it was started here): `spark`, else `start()`'s, stopped at the
+    end; its jobs cancelled when `cancel` is set (`Cancelled`), any other failure one line."""
+    own = False
+    if spark is None:
+        spark, own = start()
+    try:
+        with _Watch(spark, cancel):
+            yield spark, own
+    except Exception as e:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled from None
+        raise _one_line(e) from None
+    finally:
+        if own:
+            spark.stop()
+
+
 def reused(steps: Sequence[tuple[str, str]]) -> set[str]:
     """The step views that later steps read more than once (after FROM or JOIN), cached so
     Spark computes them once. A view read once is left to Spark to pipeline: caching the
@@ -216,28 +238,23 @@ def run_related(
     steps = tuple(steps if steps is not None else _steps())
     started, cpu = time.perf_counter(), time.process_time()
     work = begin_step(job_dir, RELATED)
-    own = False
-    if spark is None:
-        spark, own = session(master, partitions=partitions, local_dir=work / "spark")
     figures: dict[str, Any] = {"seconds": {}}
     cached: list[Any] = []
-    try:
-        with _Watch(spark, cancel):
+
+    def start() -> tuple[Any, bool]:
+        return session(master, partitions=partitions, local_dir=work / "spark")
+
+    with _running(spark, cancel, start) as (spark, own):
+        try:
             figures["neighbours"] = _related(
                 spark, job_dir, work, steps, figures, cached, cancel, progress
             )
-        figures["articles"] = int(spark.table("article").count())
-        if own:
-            figures.update(_jvm_usage(spark))
-    except Exception as e:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled from None
-        raise _one_line(e) from None
-    finally:
-        for df in cached:
-            df.unpersist()
-        if own:
-            spark.stop()
+            figures["articles"] = int(spark.table("article").count())
+            if own:
+                figures.update(_jvm_usage(spark))
+        finally:
+            for df in cached:
+                df.unpersist()
     shutil.rmtree(work / "spark", ignore_errors=True)
     finish_step(job_dir, RELATED, work)
     figures["wall"] = round(time.perf_counter() - started, 3)
@@ -336,27 +353,16 @@ def run_story_alignment(
     check(cancel)
     align = align or _align()
     started = time.perf_counter()
-    own = False
-    if spark is None:
-        spark, own = session(master)
     figures: dict[str, Any] = {}
     tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        with _Watch(spark, cancel):
-            figures["verdicts"] = _align_pairs(
-                spark, job_dir, pairs, tmp / out.name, align, partitions, progress
-            )
+    with _running(spark, cancel, lambda: session(master)) as (spark, own):
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        figures["verdicts"] = _align_pairs(
+            spark, job_dir, pairs, tmp / out.name, align, partitions, progress
+        )
         if own:
             figures.update(_jvm_usage(spark))
-    except Exception as e:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled from None
-        raise _one_line(e) from None
-    finally:
-        if own:
-            spark.stop()
     os.replace(tmp / out.name, out)
     shutil.rmtree(tmp)
     figures["wall"] = round(time.perf_counter() - started, 3)
