@@ -508,3 +508,23 @@ def test_postings_written_at_the_end_are_those_written_a_batch_at_a_time(
             "SELECT count(*) FROM posting WHERE article_id = ?", (late,)
         ).fetchone()[0]
         assert len(bulk.conn.execute("SELECT * FROM posting").fetchall()) > len(expected["posting"])
+
+
+def test_a_changed_text_analysed_in_bulk_keeps_no_posting_of_its_old_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = hand_made(tmp_path / "corpus")
+    monkeypatch.setattr(derived, "BULK", 0)
+    with Library(tmp_path / "bulk.sqlite3") as bulk:
+        bulk.add_paths(paths)
+        bulk.derive()
+        paths[0].write_text("Quarry glacier report\n\nThe quarry glacier stayed.\n")
+        bulk.add_paths(paths)  # its old analysis is forgotten without its postings ...
+        bulk.derive()  # ... which the bulk analysis makes all again
+        got = derived_rows(bulk)
+    monkeypatch.setattr(derived, "BULK", 10**9)
+    with Library(tmp_path / "fresh.sqlite3") as fresh:
+        fresh.add_paths(paths)
+        fresh.derive()
+        assert derived_rows(fresh)["posting"] == got["posting"]
+        assert derived_rows(fresh)["term"] == got["term"]

@@ -180,7 +180,7 @@ def analyse(
             progress(done, len(ids))
         done += len(made)
         with transaction(conn):
-            forget(conn, [m[0] for m in made], keep_rows=True)
+            forget(conn, [m[0] for m in made], keep_rows=True, postings=not bulk)
             # Alignments of an older text are never used again (`StoredVerdicts.get` checks);
             # those of this text stay, whatever the analysis version.
             current = [(aid, digest) for aid, digest, *_ in made]
@@ -249,25 +249,32 @@ def rebuild_postings(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM meta WHERE key = ?", (_POSTINGS,))
 
 
-def forget(conn: sqlite3.Connection, ids: Sequence[int], *, keep_rows: bool = False) -> None:
-    """Undo what was derived from these articles' texts: postings, document frequencies,
-    their neighbour lists and their places in others' lists (those others are ranked again),
-    and their verdicts unless `keep_rows`: the articles stay (analysed again), else they are
-    about to be deleted. Inside the caller's transaction."""
+def forget(
+    conn: sqlite3.Connection,
+    ids: Sequence[int],
+    *,
+    keep_rows: bool = False,
+    postings: bool = True,
+) -> None:
+    """Undo what was derived from these articles' texts: postings and document frequencies
+    (unless not `postings`: a bulk analysis makes them all again), their neighbour lists and
+    their places in others' lists (those others are ranked again), and their verdicts unless
+    `keep_rows`: the articles stay (analysed again), else they are about to be deleted.
+    Inside the caller's transaction."""
     if not ids:
         return
     for i in range(0, len(ids), 400):
         chunk = list(ids[i : i + 400])
         marks = ",".join("?" * len(chunk))
-        for aid, data in conn.execute(
-            f"SELECT article_id, terms FROM analysis WHERE article_id IN ({marks})", chunk
-        ).fetchall():
-            tids = _ints("q", data)
-            conn.executemany(
-                "DELETE FROM posting WHERE term_id = ? AND article_id = ?",
-                [(t, aid) for t in tids],
-            )
-            conn.executemany("UPDATE term SET df = df - 1 WHERE id = ?", [(t,) for t in tids])
+        if postings:
+            old = f"SELECT article_id, terms FROM analysis WHERE article_id IN ({marks})"
+            for aid, data in conn.execute(old, chunk).fetchall():
+                tids = _ints("q", data)
+                conn.executemany(
+                    "DELETE FROM posting WHERE term_id = ? AND article_id = ?",
+                    [(t, aid) for t in tids],
+                )
+                conn.executemany("UPDATE term SET df = df - 1 WHERE id = ?", [(t,) for t in tids])
         if not keep_rows:  # (a kept article's verdicts go when its text changes: `analyse`)
             conn.execute(f"DELETE FROM verdict WHERE a_id IN ({marks})", chunk)
             conn.execute(f"DELETE FROM verdict WHERE b_id IN ({marks})", chunk)
