@@ -85,6 +85,10 @@ _LIST_INDEX: Migration = (
 # The reader paints the newest articles before it reads the whole list (`Library.first_page`).
 _DATE_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS article_date ON article(date)",)
 
+# `count(*)` and "which lists are stale" read this small index instead of every analysis row
+# (at 100k articles each scan cost 0.2-0.3 s of an `add`).
+_RANKED_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS analysis_ranked ON analysis(ranked)",)
+
 
 def _migrations() -> tuple[Migration, ...]:
     # The search index's, churn's and the derived data's own steps, appended in order.
@@ -97,6 +101,7 @@ def _migrations() -> tuple[Migration, ...]:
         *churn.MIGRATIONS,
         *derived_schema.MIGRATIONS,
         _DATE_INDEX,
+        _RANKED_INDEX,
     )
 
 

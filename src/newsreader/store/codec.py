@@ -7,12 +7,12 @@ decoding/HTML libraries): the library stores it per row, so a changed loader re-
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
+import os
 import sys
+from collections.abc import Iterable
 from dataclasses import fields
-from importlib import metadata
 from pathlib import Path
 
 from newsreader.corpus import loader as corpus_loader
@@ -42,15 +42,45 @@ _PARSING_LIBRARIES = (
 )
 
 
+def _dist_key(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution named, read from the names of the
+    `NAME-VERSION.dist-info` folders in the site-packages folders on `sys.path`: what
+    `importlib.metadata.version` answers for pip's installs, without its ~80 ms import on
+    every `add`. A name not found is left out."""
+    wanted = {_dist_key(n): n for n in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        # Only package folders: the current directory may be a folder of 100k articles.
+        if os.path.basename(entry.rstrip(os.sep)) not in ("site-packages", "dist-packages"):
+            continue
+        try:
+            with os.scandir(entry) as folder:
+                for item in folder:
+                    if not item.name.endswith(".dist-info"):
+                        continue
+                    name, _, version = item.name[: -len(".dist-info")].partition("-")
+                    key = _dist_key(name)
+                    if key in wanted and wanted[key] not in found:
+                        found[wanted[key]] = version
+        except OSError:
+            continue
+    return found
+
+
 def _source_fingerprint() -> str:
     """Hash of what parsing depends on: model fields, corpus package source, Python, libraries."""
     h = hashlib.sha256()
     h.update(
         repr((FORMAT_VERSION, sys.version_info[:2], _ARTICLE_FIELDS, _PARAGRAPH_FIELDS)).encode()
     )
+    versions = installed_versions(_PARSING_LIBRARIES)
     for lib in _PARSING_LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            h.update(f"{lib}={metadata.version(lib)}".encode())
+        if lib in versions:
+            h.update(f"{lib}={versions[lib]}".encode())
     h.update(repr(tuple(f.name for f in fields(Sentence))).encode())
     pkg = Path(corpus_loader.__file__).resolve().parent
     try:
