@@ -7,6 +7,7 @@ time, that importing every core module leaves textual unloaded.
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
 import sys
@@ -65,3 +66,20 @@ def test_the_import_contracts_hold() -> None:
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_search_json_answers_without_the_table_imports(tmp_path: Path) -> None:
+    # The commands a script calls in a loop pay for nothing they do not print.
+    code = (
+        "import contextlib, io, sys\n"
+        "from newsreader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['search', 'tencent', '--json']) == 0\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('rich', 'textual')\n"
+        "         or m in ('newsreader.corpus.loader', 'newsreader.library.derived')]\n"
+        "assert not heavy, sorted(heavy)\n"
+    )
+    env = {**os.environ, "NEWSREADER_HOME": str(tmp_path)}
+    first = "from newsreader.cli import main; main(['search', 'x', '--json'])"  # seeds the library
+    subprocess.run([sys.executable, "-c", first], check=True, env=env, capture_output=True)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

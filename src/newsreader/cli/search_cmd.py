@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from newsreader.cli.common import (
     CliError,
@@ -20,6 +17,10 @@ from newsreader.cli.common import (
 from newsreader.library import LibraryError
 from newsreader.search import Hit
 from newsreader.text import clean_for_display
+
+if TYPE_CHECKING:  # rich only for the table: `search --json` answers without its ~50 ms import
+    from rich.table import Table
+    from rich.text import Text
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -57,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
             {"hits": [h.to_json() | {"id": getattr(h.article, "article_id", None)} for h in hits]}
         )
         return 0
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console()
     if not hits:
         console.print(Text(f"no hits for {args.query!r}", style="dim"))
@@ -67,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
 def snippet_text(hit: Hit) -> Text:
     """The snippet as plain text with the matched characters styled (never markup)."""
+    from rich.text import Text
+
     text = Text(hit.snippet)
     for start, end in hit.snippet_highlights:
         text.stylize("bold reverse", start, end)
@@ -74,6 +80,9 @@ def snippet_text(hit: Hit) -> Text:
 
 
 def hits_table(hits: list[Hit], query: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(f"{len(hits)} hits for {clean_for_display(query)!r}"))
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("article", overflow="fold", ratio=1)
