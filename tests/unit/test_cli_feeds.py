@@ -153,3 +153,50 @@ def test_opml_export_then_import_elsewhere(
         ("https://a.example/rss", "A & B"),
         ("https://c.example/atom", None),
     ]
+
+
+def test_ctrl_c_stops_fetch_keeping_what_came_in(
+    httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+    import signal
+    import time
+
+    from werkzeug import Request, Response
+
+    base = httpserver.url_for("").rstrip("/")
+
+    def interrupted(request: Request) -> Response:
+        os.kill(os.getpid(), signal.SIGINT)  # the terminal's Ctrl-C, to the main thread
+        time.sleep(1.0)
+        return Response(article_page("Late", PARAGRAPHS), content_type="text/html")
+
+    # Reading page 2 is when the user presses Ctrl-C.
+    httpserver.expect_request("/rss").respond_with_data(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+        + "".join(
+            f"<item><title>Story {n}</title><link>{base}/p{n}</link>"
+            f"<description>Summary {n}.</description></item>"
+            for n in (1, 2)
+        )
+        + "</channel></rss>",
+        content_type="application/rss+xml",
+        headers={"ETag": '"v1"'},
+    )
+    httpserver.expect_request("/p1").respond_with_data(
+        article_page("Harbour story 1", PARAGRAPHS), content_type="text/html"
+    )
+    httpserver.expect_request("/p2").respond_with_handler(interrupted)
+    assert run(capsys, "feed", "add", f"{base}/rss", "--name", "harbour")[0] == 0
+    code, out, err = run(capsys, "fetch", "--json")
+    assert code == 130
+    assert "newsreader: stopped:" in err and "Traceback" not in err
+    assert json.loads(out)["cancelled"] is True
+    # The feed's validators were not kept: the next fetch reads it whole and gets the rest.
+    httpserver.handlers.clear()
+    serve_feed(httpserver)
+    code, out, _ = run(capsys, "fetch", "--json")
+    (feed,) = json.loads(out)["feeds"]
+    assert code == 0 and not feed["not_modified"]
+    with Library() as lib:
+        assert {f"{base}/p1", f"{base}/p2"} <= {a.locator for a in lib.articles()}

@@ -17,6 +17,7 @@ from newsreader.cli.common import (
     CliError,
     arrivals_json,
     churn_lines,
+    ctrl_c_cancels,
     open_library,
     print_json,
 )
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from newsreader.sources.models import FeedResult
 
 EXIT_SOME_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -70,27 +72,41 @@ def run(args: argparse.Namespace) -> int:
 
     cancel = threading.Event()
     out: list[dict[str, object]] = []
-    failed = 0
-    try:
-        for result, report in library.fetch_feeds(
-            feeds, cancel=cancel, progress=progress, full_text=not args.no_full_text
-        ):
-            failed += result.error is not None
-            new = report.changed_ids if report else []
-            out.append({**_result_json(result, report), "articles": arrivals_json(library, new)})
-            if show:
-                print("\r", end="", file=sys.stderr)
-            if not args.json:
-                _print_result(result, report)
-                for line in churn_lines(library, new):
-                    print(line)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
-    except LibraryError as e:
-        raise CliError(str(e)) from None
+    failed = stored = 0
+    # The first Ctrl-C stops the fetch: what each feed brought so far is stored and reported
+    # (its pages not read yet are fetched next time); a second one stops at once.
+    with ctrl_c_cancels(cancel):
+        try:
+            for result, report in library.fetch_feeds(
+                feeds, cancel=cancel, progress=progress, full_text=not args.no_full_text
+            ):
+                failed += result.error is not None
+                new = report.changed_ids if report else []
+                stored += report.added if report else 0
+                out.append(
+                    {**_result_json(result, report), "articles": arrivals_json(library, new)}
+                )
+                if show:
+                    print("\r", end="", file=sys.stderr)
+                if cancel.is_set() and not new:
+                    continue  # stopped before it brought anything: the summary says so
+                if not args.json:
+                    _print_result(result, report)
+                    for line in churn_lines(library, new):
+                        print(line)
+        except LibraryError as e:
+            raise CliError(str(e)) from None
+    stopped = cancel.is_set()
+    if stopped:
+        print(
+            f"newsreader: stopped: {stored} new articles stored; the pages not read yet are "
+            "fetched by the next `newsreader fetch`",
+            file=sys.stderr,
+        )
     if args.json:
-        print_json({"feeds": out})
+        print_json({"feeds": out, "cancelled": stopped})
+    if stopped:
+        return EXIT_INTERRUPTED
     return EXIT_SOME_FAILED if failed else 0
 
 
