@@ -147,3 +147,12 @@ async def test_articles_another_process_stores_join_the_library_list(
         write_article(folder, "damson.txt", "Damson jam wins prize", ["Jam news."])
         await wait_for(pilot, lambda: "Damson jam wins prize" in titles(app), "the saved file")
         assert len(app.main_screen.article_list.rows) == before + 5
+        # `newsreader remove FOLDER` in another terminal: its rows leave the list.
+        with Library() as other:
+            other.remove(str(folder))
+        await wait_for(pilot, lambda: "Banana prices fall" not in titles(app), "the removal")
+        assert len(app.main_screen.article_list.rows) == before
+        await pilot.press("slash")
+        await pilot.press(*"banana")
+        await pilot.pause(0.5)
+        assert "Banana prices fall" not in titles(app)  # nor found by search

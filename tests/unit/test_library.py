@@ -128,6 +128,39 @@ def test_remove_forgets_a_source_and_its_search_entries(library: Library, tmp_pa
         library.remove(str(tmp_path / "news"))
 
 
+def test_changes_by_another_process_are_told_to_a_reader(library: Library, tmp_path: Path) -> None:
+    files = write_articles(tmp_path / "news", 4)
+    write_articles(tmp_path / "other", 2, start=10)
+    library.add_paths([tmp_path / "news", tmp_path / "other"])
+    mark = library.change_mark()
+    assert library.changes_since(mark) == (mark, [], [])
+    by_name = {Path(a.locator).name: a.article_id for a in library.articles()}
+    with Library(library.path) as other:  # `newsreader add` / `remove` in another terminal
+        files[0].write_text("A different story entirely\n\nNothing about cranes here.\n")
+        os.utime(files[1], ns=(time.time_ns(), time.time_ns() + 10**9))  # touched, same text
+        files[2].unlink()
+        write_articles(tmp_path / "news", 1, start=20)
+        other.add_paths([tmp_path / "news"])
+        other.remove(str(tmp_path / "other"))
+    found = library.changes_since(mark)
+    assert found is not None
+    new_mark, rows, removed = found
+    assert new_mark > mark
+    changed = {Path(a.locator).name: a for a in rows}
+    # The edited one, the vanished one (marked missing), the new one; not the touched one.
+    assert set(changed) == {files[0].name, files[2].name, "a00020.txt"}
+    assert changed[files[2].name].missing
+    assert changed[files[0].name].text.startswith("A different story")
+    assert sorted(removed) == sorted([by_name["a00010.txt"], by_name["a00011.txt"]])
+    assert library.changes_since(new_mark) == (new_mark, [], [])
+    # A reader further behind than the log reaches reloads its list instead.
+    from newsreader.library import db
+
+    db.prune_changes(library.conn, keep=1)
+    assert library.changes_since(mark) is None
+    assert library.changes_since(library.change_mark()) is not None
+
+
 def test_a_damaged_library_is_moved_aside_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite3"
     path.write_bytes(b"this is not a database, just some text " * 200)

@@ -89,6 +89,24 @@ _DATE_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS article_date ON article(da
 # (at 100k articles each scan cost 0.2-0.3 s of an `add`).
 _RANKED_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS analysis_ranked ON analysis(ranked)",)
 
+# Which articles were added, changed (as the list shows them) or removed, in order, by any
+# process: a reader open beside an `add`, a `remove` or a scheduled `fetch` brings its list up
+# to date from here (`Library.changes_since`). Kept short: `prune_changes`.
+_CHANGE_LOG: Migration = (
+    "CREATE TABLE article_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "article_id INTEGER NOT NULL)",
+    "CREATE TRIGGER article_change_insert AFTER INSERT ON article BEGIN "
+    "INSERT INTO article_change(article_id) VALUES (new.id); END",
+    "CREATE TRIGGER article_change_update AFTER UPDATE ON article WHEN "
+    "old.content_hash IS NOT new.content_hash OR old.missing IS NOT new.missing "
+    "OR old.title IS NOT new.title OR old.display_title IS NOT new.display_title "
+    "OR old.outlet IS NOT new.outlet OR old.date IS NOT new.date "
+    "OR old.byline IS NOT new.byline OR old.locator IS NOT new.locator BEGIN "
+    "INSERT INTO article_change(article_id) VALUES (new.id); END",
+    "CREATE TRIGGER article_change_delete AFTER DELETE ON article BEGIN "
+    "INSERT INTO article_change(article_id) VALUES (old.id); END",
+)
+
 
 def _migrations() -> tuple[Migration, ...]:
     # The search index's, churn's and the derived data's own steps, appended in order.
@@ -102,6 +120,7 @@ def _migrations() -> tuple[Migration, ...]:
         *derived_schema.MIGRATIONS,
         _DATE_INDEX,
         _RANKED_INDEX,
+        _CHANGE_LOG,
     )
 
 
@@ -152,6 +171,26 @@ def migrate(conn: sqlite3.Connection) -> int:
             raise
         conn.execute("COMMIT")
     return version
+
+
+CHANGES_KEPT = 50_000  # change-log entries kept: a reader further behind reloads its list
+CHANGES_PRUNED = "changes.pruned"  # meta: the log holds nothing at or below this seq
+
+
+def prune_changes(conn: sqlite3.Connection, keep: int = CHANGES_KEPT) -> None:
+    """Drop the oldest change-log entries once the log holds twice `keep` (a big ingest logs
+    one per article); what was dropped is recorded, so a reader that needed it knows."""
+    low, high = conn.execute("SELECT min(seq), max(seq) FROM article_change").fetchone()
+    if high is None or high - low < 2 * keep:
+        return
+    cut = high - keep
+    with transaction(conn):
+        conn.execute("DELETE FROM article_change WHERE seq <= ?", (cut,))
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (CHANGES_PRUNED, str(cut)),
+        )
 
 
 def move_aside(path: Path) -> Path:

@@ -68,6 +68,9 @@ class Library:
             self.conn, self.read_only = conn, True
             self.warnings.append(f"{e}; opened read-only (nothing can be added)")
         self._write_lock = threading.Lock()
+        if not self.read_only:
+            with contextlib.suppress(sqlite3.Error):  # busy: the next open prunes
+                db.prune_changes(self.conn)
         try:
             # Not query_only: search keeps a TEMP table of the view's ids on this connection.
             reader = self.conn if self.read_only else db.open_library(self.path)
@@ -359,6 +362,28 @@ class Library:
             f"SELECT {LIST_COLUMNS} FROM article WHERE id > ? ORDER BY id", (article_id,)
         )
         return [StoredArticle.from_row(r, self.reader) for r in rows]
+
+    def change_mark(self) -> int:
+        """Where the change log stands: `changes_since(mark)` later says what changed since."""
+        row = self._read("SELECT max(seq) FROM article_change")
+        return int(row[0][0] or 0)
+
+    def changes_since(self, mark: int) -> tuple[int, list[StoredArticle], list[int]] | None:
+        """What any process added, changed (as the list shows it) or removed since `mark`:
+        (the new mark, the rows added or changed, the ids removed). None when the log no
+        longer reaches back that far (it is pruned): read the whole list again."""
+        rows = self._read(
+            "SELECT seq, article_id FROM article_change WHERE seq > ? ORDER BY seq", (mark,)
+        )
+        pruned = self._read("SELECT value FROM meta WHERE key = ?", (db.CHANGES_PRUNED,))
+        if pruned and mark < int(pruned[0][0]):
+            return None
+        if not rows:
+            return mark, [], []
+        ids = list(dict.fromkeys(int(r[1]) for r in rows))
+        found = self.articles(ids)
+        present = {a.article_id for a in found}
+        return int(rows[-1][0]), found, [i for i in ids if i not in present]
 
     def watched_sources(self) -> tuple[list[str], list[str]]:
         """The folder and file sources' locators (what the reader watches), cheaply: no

@@ -405,18 +405,33 @@ class NewsreaderApp(App[int]):
             def roots() -> list[Any]:
                 return roots_for(*library.watched_sources())
 
-            seen = max(
+            seen: int | None = max(
                 (a.article_id for a in self.corpus.articles if isinstance(a, StoredArticle)),
                 default=0,
             )
+            mark = library.change_mark()
 
             def on_tick() -> None:
-                nonlocal seen
-                rows = library.added_since(seen)
-                if rows and not stop.is_set():
-                    seen = max(seen, rows[-1].article_id)
-                    churn = library.churn([a.article_id for a in rows])
-                    self.post_message(FilesChanged(rows, None, churn))
+                nonlocal seen, mark
+                if seen is not None:
+                    # Stored between the list's reading and this watcher's start.
+                    rows = library.added_since(seen)
+                    seen = None
+                    if rows and not stop.is_set():
+                        churn = library.churn([a.article_id for a in rows])
+                        self.post_message(FilesChanged(rows, None, churn))
+                found = library.changes_since(mark)
+                if stop.is_set():
+                    return
+                if found is None:  # further behind than the library's change log reaches
+                    mark = library.change_mark()
+                    fresh = library.corpus(name=self.corpus.name)
+                    self.post_message(LibraryRefreshed(fresh, None, None, library.churn()))
+                    return
+                mark, rows, removed = found
+                if rows or removed:
+                    churn = library.churn([a.article_id for a in rows]) if rows else {}
+                    self.post_message(FilesChanged(rows, None, churn, removed))
 
         def tell(message: str) -> None:
             if not stop.is_set():
@@ -543,15 +558,26 @@ class NewsreaderApp(App[int]):
     def on_files_changed(self, message: FilesChanged) -> None:
         if not self.screen_stack:  # the reader is closing: a late worker report
             return
-        self.merge_rows(message.articles, message.churn)
+        self.merge_rows(message.articles, message.churn, message.removed)
 
-    def merge_rows(self, rows: Sequence[StoredArticle], churn: dict[int, Any]) -> int:
+    def merge_rows(
+        self,
+        rows: Sequence[StoredArticle],
+        churn: dict[int, Any],
+        removed: Sequence[int] = (),
+    ) -> int:
         """Put new and changed library rows into the list (unchanged ones keep their objects,
         so the cursor and the open article stay) with their churn badges (`churn`: the
-        matches of these rows); returns how many rows are new."""
+        matches of these rows), and take out the `removed` ids; returns how many rows are
+        new."""
         for a in rows:
             self.churn.pop(a.article_id, None)
         self.churn.update(churn)
+        gone = set(removed) - {a.article_id for a in rows}
+        if gone:
+            self._forget_rows(gone)
+            if not rows:
+                return 0
         position = {
             a.article_id: i
             for i, a in enumerate(self.corpus.articles)
@@ -588,6 +614,27 @@ class NewsreaderApp(App[int]):
         self.main_screen.refill_list()
         self.update_sub_title()
         return added
+
+    def _forget_rows(self, gone: set[int]) -> None:
+        """Rows another process removed (`newsreader remove`): out of the list and search."""
+        kept = [
+            a
+            for a in self.corpus.articles
+            if not (isinstance(a, StoredArticle) and a.article_id in gone)
+        ]
+        if len(kept) == len(self.corpus.articles):
+            return
+        self.corpus.articles[:] = kept
+        for i in gone:
+            self.churn.pop(i, None)
+        self.stories = self.story_facts = None
+        if isinstance(self.index, LibrarySearch):
+            for i in gone:
+                self.index.by_id.pop(i, None)
+            if self.index.ids is not None:
+                self.index.ids[:] = [i for i in self.index.ids if i not in gone]
+        self.main_screen.refill_list()
+        self.update_sub_title()
 
     def _shown(self) -> None:
         self.loaded = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from textual.message import Message
@@ -118,8 +119,15 @@ class FilesChanged(Message):
     """The watcher saw article files saved, changed or deleted in the library's folders; the
     rows it stored (new, updated, marked missing) are `articles`."""
 
-    def __init__(self, articles: list[Any], report: Any, churn: dict[int, Any]) -> None:
+    def __init__(
+        self,
+        articles: list[Any],
+        report: Any,
+        churn: dict[int, Any],
+        removed: Sequence[int] = (),
+    ) -> None:
         super().__init__()
         self.articles = articles  # library.StoredArticle rows
         self.report = report  # library.ingest.IngestReport (None: stored by another process)
         self.churn = churn  # their churn matches by article id (absent: none)
+        self.removed = removed  # ids another process removed from the library
