@@ -148,3 +148,22 @@ def test_the_migration_indexes_releases_already_in_the_library(tmp_path: Path) -
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == version
         lib.add_paths([_write(tmp_path / "n", "coverage.txt", COVERAGE)])
         assert len(churn.matches(lib.conn)) == 1
+
+
+def test_releases_indexed_under_the_old_hash_are_indexed_again(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library(path) as lib:
+        lib.add_paths([_write(tmp_path / "r", "release.txt", RELEASE)])
+        version = lib.conn.execute("PRAGMA user_version").fetchone()[0]
+        indexed = lib.conn.execute("SELECT count(*) FROM release_shingle").fetchone()[0]
+    # As written before the shingle hash changed: other hash values, the schema one step back.
+    assert db._migrations()[-1] is churn.REHASH and indexed > 0
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE release_shingle SET hash = hash + 1")
+    conn.execute(f"PRAGMA user_version = {version - 1}")
+    conn.commit()
+    conn.close()
+    with Library(path) as lib:
+        assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == version
+        lib.add_paths([_write(tmp_path / "n", "coverage.txt", COVERAGE)])
+        assert len(churn.matches(lib.conn)) == 1

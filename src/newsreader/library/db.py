@@ -93,17 +93,17 @@ _RANKED_INDEX: Migration = ("CREATE INDEX IF NOT EXISTS analysis_ranked ON analy
 # process: a reader open beside an `add`, a `remove` or a scheduled `fetch` brings its list up
 # to date from here (`Library.changes_since`). Kept short: `prune_changes`.
 _CHANGE_LOG: Migration = (
-    "CREATE TABLE article_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "CREATE TABLE IF NOT EXISTS article_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
     "article_id INTEGER NOT NULL)",
-    "CREATE TRIGGER article_change_insert AFTER INSERT ON article BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS article_change_insert AFTER INSERT ON article BEGIN "
     "INSERT INTO article_change(article_id) VALUES (new.id); END",
-    "CREATE TRIGGER article_change_update AFTER UPDATE ON article WHEN "
+    "CREATE TRIGGER IF NOT EXISTS article_change_update AFTER UPDATE ON article WHEN "
     "old.content_hash IS NOT new.content_hash OR old.missing IS NOT new.missing "
     "OR old.title IS NOT new.title OR old.display_title IS NOT new.display_title "
     "OR old.outlet IS NOT new.outlet OR old.date IS NOT new.date "
     "OR old.byline IS NOT new.byline OR old.locator IS NOT new.locator BEGIN "
     "INSERT INTO article_change(article_id) VALUES (new.id); END",
-    "CREATE TRIGGER article_change_delete AFTER DELETE ON article BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS article_change_delete AFTER DELETE ON article BEGIN "
     "INSERT INTO article_change(article_id) VALUES (old.id); END",
 )
 
@@ -121,6 +121,7 @@ def _migrations() -> tuple[Migration, ...]:
         _DATE_INDEX,
         _RANKED_INDEX,
         _CHANGE_LOG,
+        churn.REHASH,
     )
 
 
