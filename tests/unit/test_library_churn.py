@@ -167,3 +167,25 @@ def test_releases_indexed_under_the_old_hash_are_indexed_again(tmp_path: Path) -
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == version
         lib.add_paths([_write(tmp_path / "n", "coverage.txt", COVERAGE)])
         assert len(churn.matches(lib.conn)) == 1
+
+
+def test_release_shingles_held_in_memory_give_the_same_candidates_without_queries(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    folder = tmp_path / "news"
+    _write(folder, "release.txt", RELEASE)
+    _write(folder, "coverage.txt", COVERAGE)
+    _write(folder, "unrelated.txt", UNRELATED)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        lib.add_paths([folder, seeds_dir])  # two releases: this one and PR Newswire's
+        known = churn.release_hashes(lib.conn)
+        assert known is not None and len(known) > 100
+        asked: list[str] = []
+        lib.conn.set_trace_callback(asked.append)
+        for a in lib.articles():
+            assert churn.candidates(lib.conn, a, known=known) == churn.candidates(lib.conn, a)
+        unrelated = next(a for a in lib.articles() if a.locator.endswith("unrelated.txt"))
+        asked.clear()
+        assert churn.candidates(lib.conn, unrelated, known=known) == []
+        lib.conn.set_trace_callback(None)
+        assert not [q for q in asked if "release_shingle" in q]  # decided in memory

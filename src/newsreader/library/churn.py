@@ -43,6 +43,7 @@ PROBES = 24
 MIN_PROBES = 2
 MAX_EARLIER = 200
 SHORT_SOURCE = 24  # characters of the release's outlet (or title) in a list badge
+IN_MEMORY = 400_000  # release shingles a batch of checks holds as a set (~30 MB at most)
 _CHUNK = 500  # hashes per lookup (SQLite's variable limit is far above; keeps plans simple)
 _WORD = re.compile(r"\w+")
 
@@ -186,10 +187,31 @@ def _index_releases(conn: sqlite3.Connection, releases: Sequence[tuple[int, Arti
         )
 
 
-def candidates(conn: sqlite3.Connection, article: Article, exclude: int | None = None) -> list[int]:
+def release_hashes(conn: sqlite3.Connection) -> frozenset[int] | None:
+    """Every release shingle, for a batch of checks to test in memory (None when there are
+    more than `IN_MEMORY`: then each check asks the table)."""
+    n = conn.execute("SELECT count(*) FROM release_shingle").fetchone()[0]
+    if n > IN_MEMORY:
+        return None
+    return frozenset(r[0] for r in conn.execute("SELECT hash FROM release_shingle"))
+
+
+def candidates(
+    conn: sqlite3.Connection,
+    article: Article,
+    exclude: int | None = None,
+    known: frozenset[int] | None = None,
+) -> list[int]:
     """Releases sharing at least `MIN_SHARED` shingles with `article`, most shared first (at
-    most `TOP_CANDIDATES`)."""
-    hashes = list(shingles(article))
+    most `TOP_CANDIDATES`). `known`: `release_hashes`, when the caller holds them."""
+    found = shingles(article)
+    if known is not None:
+        # Most articles reuse no release: found in memory, with no query (an ingest of 10k
+        # articles spent half its time asking the table 500 shingles at a time).
+        found &= known
+        if len(found) < MIN_SHARED:
+            return []
+    hashes = list(found)
     shared: Counter[int] = Counter()
     for i in range(0, len(hashes), _CHUNK):
         chunk = hashes[i : i + _CHUNK]
@@ -201,7 +223,9 @@ def candidates(conn: sqlite3.Connection, article: Article, exclude: int | None =
         for rid, n in rows:
             if rid != exclude:
                 shared[int(rid)] += int(n)
-    ranked = [rid for rid, n in shared.most_common() if n >= MIN_SHARED]
+    ranked = sorted(
+        (rid for rid, n in shared.items() if n >= MIN_SHARED), key=lambda r: (-shared[r], r)
+    )
     return ranked[:TOP_CANDIDATES]
 
 
@@ -211,12 +235,13 @@ def check_article(
     article_id: int | None = None,
     *,
     cancel: threading.Event | None = None,
+    known: frozenset[int] | None = None,
 ) -> tuple[int, float, int] | None:
     """(release id, reused pct, passages) of the release `article` reused most, or None when
-    no release reaches `MIN_PCT`. Reads only."""
+    no release reaches `MIN_PCT`. Reads only. `known`: as for `candidates`."""
     from newsreader.reuse import compare_articles  # the engine only when a check runs
 
-    found = candidates(conn, article, exclude=article_id)
+    found = candidates(conn, article, exclude=article_id, known=known)
     if not found:
         return None
     source = TextSource(conn)
@@ -264,10 +289,11 @@ def check_new(
         again = dict.fromkeys(a for a in [*stale, *earlier] if a not in known)
         others += [(aid, _stored(conn, source, aid)) for aid in again]
     found: list[tuple[int, int, float, int, float]] = []
+    hashes = release_hashes(conn)
     for aid, article in others:
         if cancel is not None and cancel.is_set():
             break
-        best = check_article(conn, article, aid, cancel=cancel)
+        best = check_article(conn, article, aid, cancel=cancel, known=hashes)
         if best is not None:
             found.append((aid, *best, time.time()))
     if found:
