@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from newsreader.corpus.dates import DATE_RE
+from newsreader.corpus.dates import DATE_RE, MONTH
 from newsreader.corpus.wire import bare_dateline, catchline_of, header_stamp, slug_line
 
 SHORT = 300  # longer paragraphs are never furniture; also bounds the per-paragraph cost
@@ -44,9 +44,10 @@ _SHARE_WORDS = frozenset(_SHARE_WORDS_TEXT.split())
 _SHARE_VERBS = frozenset({"share", "tweet", "email", "print"})
 _RELATED = re.compile(
     r"^(?:related|recommended|popular|trending|latest|more|most (?:read|popular|viewed|shared)|"
+    r"most (?:read|popular|viewed|shared) in [\w ]+|don'?t miss|"
     r"you (?:may|might) (?:also )?like|also read|read also|further reading|more from [\w ]+|"
     r"(?:related|recommended|more|latest|top|other) (?:posts?|stories|articles?|stocks?|news|links|"
-    r"coverage|topics|content|reading|videos?|reads|headlines))\s*:?$",
+    r"coverage|topics|content|reading|videos?|reads|headlines))\s*[:.…]*$",
     re.I,
 )
 _LINK_PREFIX = re.compile(
@@ -55,17 +56,34 @@ _LINK_PREFIX = re.compile(
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
-    r"^(?:subscribe|sign up|sign in|log in|join|follow|download|get|register)\b.{0,60}"
+    r"^(?:click here to )?(?:subscribe|sign up|sign in|log in|join|follow|download|get|register)"
+    r"\b.{0,60}"
     r"\b(?:news|newsletters?|updates|alerts|app|us|podcasts?|channel|feed|here|free|"
     r"twitter|facebook|instagram|linkedin|youtube|tiktok|telegram|weibo|wechat|whatsapp)\b\W*$",
     re.I,
 )
+# A promotion for the outlet's newsletter or channel, which can run to a sentence or two:
+# "Get the day's top headlines delivered to your inbox ...", "Click here to subscribe to ...".
+_PROMO_START = re.compile(
+    r"^(?:click here to |sign up\s*:\s*)?(?:subscribe|sign up|get|join|stay)\b", re.I
+)
+_PROMO_WORDS = re.compile(r"\b(?:newsletters?|inbox|subscrib\w*)\b", re.I)
+# A promotion speaks to the reader ("your inbox", "our newsletter", "click here"); a sentence
+# that merely opens with "Join" or "Get" and mentions a newsletter is narration.
+_PROMO_ADDRESS = re.compile(r"\b(?:our|your|you|here)\b", re.I)
+PROMO_MAX = 160
 # One ticker token, "HongKong:0700", "(NASDAQ:ACME)"; a line of nothing else is a ticker strip.
 _TICKER = re.compile(r"\(?[A-Za-z]{2,15}:[A-Z0-9][A-Z0-9.]{0,9}\)?")
 _TICKER_GAP = re.compile(r"(?<=:)\s+")
 _TICKER_SPLIT = re.compile(r"[\s,;|]+")
 _TWEET = re.compile(r"^[—–-]{1,2}\s*.{1,100}\(@\w{1,30}\)")
 _TWITTER_LINK = re.compile(r"pic\.twitter\.com/\w+")
+# A line that opens with a calendar day, "June 9 -- Bridgestone Arena", "Sat., Sept. 12 -
+# Toronto", "9 June: ...": a row of a schedule (tour dates, fixtures, a timeline).
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
+_DATED_ROW = re.compile(
+    rf"^(?:{_DAY})?(?:{MONTH}\.?\s+[0-3]?\d(?!\d)|[0-3]?\d(?:st|nd|rd|th)?\s+{MONTH}\b)", re.I
+)
 # One to four plain words: letters only, no digits, punctuation, addresses or numbers.
 _LABEL = re.compile(r"[^\W\d_]+(?:[ '’&-]+[^\W\d_]+){0,3}")
 
@@ -83,6 +101,8 @@ def furniture_line(line: str) -> bool:
     core = _core(line)
     if not core:
         return True
+    if _promo(core):
+        return True
     if _prose(core):
         return _share_bar(core)
     return bool(
@@ -94,6 +114,15 @@ def furniture_line(line: str) -> bool:
         or _ticker_strip(core)
         or (_CALL_TO_ACTION.match(core) and len(core) <= 80)
         or (_LINK_PREFIX.match(core) and len(core.split()) <= 30 and core.count(". ") == 0)
+    )
+
+
+def _promo(core: str) -> bool:
+    return (
+        len(core) <= PROMO_MAX
+        and _PROMO_START.match(core) is not None
+        and _PROMO_WORDS.search(core) is not None
+        and _PROMO_ADDRESS.search(core) is not None
     )
 
 
@@ -132,8 +161,13 @@ def _share_bar(core: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
-    """A short line without sentence punctuation at its end: a headline or a link text."""
+    """A short line without sentence punctuation at its end: a headline or a link text.
+
+    Not a table row (`| Pos | Player |`, as trafilatura renders tables): that is data.
+    """
     core = _core(line)
+    if line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+        return False
     return 0 < len(core) <= 200 and not core.endswith(".") and "\n" not in core
 
 
@@ -163,6 +197,17 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
             for j in range(i, n):
                 flags[j] = True
             break
+    # Earlier, such a marker ("Don't miss", "Most read") heads a box of two or more headlines set
+    # into the article; the box ends at the first line that is not headline-like (prose).
+    for i in range(min(tail_start, n)):
+        if not (lines[i] and _RELATED.match(_core(lines[i]))):
+            continue
+        j = i + 1
+        while j < n and lines[j] and _headline_like(lines[j]):
+            j += 1
+        if j - i - 1 >= 2:
+            for k in range(i, j):
+                flags[k] = True
     # Short labels at the very end ("Editorial standards", "collection").
     j = n - 1
     while j >= 0 and (flags[j] or _label_like(lines[j])):
@@ -172,8 +217,11 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     j = n - 1
     while j >= 0 and (flags[j] or _headline_like(lines[j])):
         j -= 1
+    # A schedule (tour dates, fixtures) has the same shape, but its rows open with a day, which
+    # the headlines of a link list do not: a run mostly of such rows is the article's own list.
     run = [k for k in range(j + 1, n) if not flags[k]]
-    if len(run) >= 3 and all(_title_case(lines[k]) for k in run):
+    dated = sum(1 for k in run if _DATED_ROW.match(_core(lines[k])))
+    if len(run) >= 3 and all(_title_case(lines[k]) for k in run) and 2 * dated <= len(run):
         for k in run:
             flags[k] = True
     return flags
