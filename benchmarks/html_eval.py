@@ -253,20 +253,18 @@ def _report_snippets(args, pages, per_page, seconds, cpu) -> None:
         r = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         rate = len(pages) / seconds[v] if seconds[v] else 0.0
-        print(f"{v:<22} {p:9.3f} {r:7.3f} {f1:6.3f} {rate:8.1f} {cpu[v]:6.1f}")
+        print(f"{v:<22} {p:9.4f} {r:7.4f} {f1:6.4f} {rate:8.1f} {cpu[v]:6.1f}")
 
 
 def _report_aeb(args, pages, per_page, seconds, cpu) -> None:
     head = f"{'variant':<22} {'precision':>9} {'recall':>7} {'F1':>6}"
-    print(f"{head}   pooled: {'P':>5} {'R':>5} {'F1':>5} {'pages/s':>8} {'CPU s':>6}")
+    print(f"{head}   pooled: {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'CPU s':>6}")
     for v in args.variants:
         s = aeb_summary(list(per_page[v].values()))
         rate = len(pages) / seconds[v] if seconds[v] else 0.0
-        print(
-            f"{v:<22} {s['precision']:9.3f} {s['recall']:7.3f} {s['f1']:6.3f}   "
-            f"        {s['pooled_precision']:5.3f} {s['pooled_recall']:5.3f} "
-            f"{s['pooled_f1']:5.3f} {rate:8.1f} {cpu[v]:6.1f}"
-        )
+        mean = f"{s['precision']:9.4f} {s['recall']:7.4f} {s['f1']:6.4f}"
+        pooled = f"{s['pooled_precision']:6.4f} {s['pooled_recall']:6.4f} {s['pooled_f1']:6.4f}"
+        print(f"{v:<22} {mean}           {pooled} {rate:8.1f} {cpu[v]:6.1f}")
     ours = "newsreader" if "newsreader" in per_page else None
     theirs = next((v for v in args.variants if v.startswith("trafilatura")), None)
     if not (ours and theirs and args.worst):

@@ -244,6 +244,14 @@ def test_a_marker_before_a_single_subheading_flags_only_itself() -> None:
         "Subscribe to our YouTube channel for all of the latest videos, reviews, and more!",
         "You may also like...",
         "Most read in world news",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Lea también: Impiden ingreso a reportero y camarógrafo",
+        "LE PUEDE INTERESAR: La ficha del exministro en Nueva York",
+        "Lesen Sie auch:",
+        "NOTAS RELACIONADAS",
+        "Schon gelesen?",
+        "À lire aussi : la réforme des retraites adoptée",
+        "Leggi anche: il governo approva la manovra",
     ],
 )
 def test_promotions_and_markers_are_furniture(line: str) -> None:
@@ -256,9 +264,18 @@ def test_promotions_and_markers_are_furniture(line: str) -> None:
         "The company said 40,000 readers subscribe to its weekly newsletter, up from 12,000.",
         "Get ready for a cold winter, forecasters warned on Monday as temperatures fell.",
         "Subscribers to the service will pay $12.99 a month from January, the company said.",
+        "Lea también el informe completo, publicado el lunes por la comisión.",
+        "Never miss a chance to see the northern lights, the guide told our reporter.",
         "Join us, the protesters chanted outside the statehouse, as teachers filled the "
         "rotunda and a newsletter circulated among them listing their demands.",
     ],
 )
 def test_sentences_about_subscriptions_are_not_promotions(line: str) -> None:
     assert not furniture_line(line)
+
+
+def test_an_embedded_tweet_keeps_its_text_and_loses_its_credit_line() -> None:
+    tweet = "Notice the warping of the line across both the eyes and nose. pic.twitter.com/U7PMa4oN"
+    credit = "— Jane Doe (@janedoe) July 2, 2019"
+    text = f"Headline Here\n\n{PROSE}\n\n{tweet}\n\n{credit}\n\n{PROSE}\n"
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == [credit]
