@@ -175,3 +175,107 @@ def test_repeated_sentences_across_articles_are_reuse_not_furniture(tmp_path: Pa
         )
     for article in load_corpus([tmp_path]).articles:
         assert _lines(article, True) == []
+
+
+PROSE = (
+    "The band announced the tour on Monday night at a concert in Nashville, where the "
+    "singer told the audience that the group would play thirty dates across the country."
+)
+
+
+def test_a_schedule_at_the_end_is_kept_but_a_link_list_is_flagged() -> None:
+    """Tour dates share a link list's shape (short title-case lines ending the article), but
+    their rows open with a day."""
+    dates = [
+        "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+        "Sat., June 13 -- Bridgestone Arena, Nashville, TN",
+        "Sept. 12 – Mountain View, CA @ Shoreline Amphitheatre",
+        "14 October: The Forum, Los Angeles, CA",
+    ]
+    text = (
+        "Band Announces Reunion Tour\n\n"
+        + PROSE
+        + "\n\nThe Reunion Tour Dates\n\n"
+        + "\n\n".join(dates)
+    )
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == []
+    links = [
+        "Coral Sky Amphitheatre Reopens After Storm",
+        "Bridgestone Arena Names New Director",
+        "Shoreline Amphitheatre Sold To Investors",
+        "The Forum Plans Summer Concert Series",
+    ]
+    text = "Band Announces Reunion Tour\n\n" + PROSE + "\n\n" + "\n\n".join(links)
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == links
+
+
+def test_a_repeated_table_header_row_is_not_a_duplicated_headline() -> None:
+    row = "| Pos | Player | Plays | % | Stats |"
+    text = (
+        f"Snap Counts From Sunday\n\n{PROSE}\n\n{row}\n\n{row}\n\n| DE | Jones | 60 | 95% | 2 |\n"
+    )
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == []
+
+
+def test_a_headline_box_inside_the_article_is_flagged_up_to_the_next_paragraph() -> None:
+    box = [
+        "DON'T MISS",
+        "City council rejects plan for new stadium [INSIGHT]",
+        "Storm warning issued for the east coast [VIDEO]",
+        "Mayor responds to critics over housing [REACTION]",
+    ]
+    text = "Headline Here\n\n" + PROSE + "\n\n" + "\n\n".join(box) + "\n\n" + PROSE + "\n"
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == box
+
+
+def test_a_marker_before_a_single_subheading_flags_only_itself() -> None:
+    text = f"Headline Here\n\n{PROSE}\n\nLatest\n\nWhat happens next\n\n{PROSE}\n"
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == ["Latest"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Get the day’s top headlines delivered to your inbox every morning by subscribing "
+        "to our newsletter.",
+        "Click here to subscribe to The Daily Planet Newsletter",
+        "CLICK HERE TO GET THE DAILY PLANET APP",
+        "Sign Up: Stay on top of the latest film and TV news! Sign up for our Email Newsletters.",
+        "Subscribe to our YouTube channel for all of the latest videos, reviews, and more!",
+        "You may also like...",
+        "Most read in world news",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Lea también: Impiden ingreso a reportero y camarógrafo",
+        "LE PUEDE INTERESAR: La ficha del exministro en Nueva York",
+        "Lesen Sie auch:",
+        "NOTAS RELACIONADAS",
+        "Schon gelesen?",
+        "À lire aussi : la réforme des retraites adoptée",
+        "Leggi anche: il governo approva la manovra",
+    ],
+)
+def test_promotions_and_markers_are_furniture(line: str) -> None:
+    assert furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The company said 40,000 readers subscribe to its weekly newsletter, up from 12,000.",
+        "Get ready for a cold winter, forecasters warned on Monday as temperatures fell.",
+        "Subscribers to the service will pay $12.99 a month from January, the company said.",
+        "Lea también el informe completo, publicado el lunes por la comisión.",
+        "Never miss a chance to see the northern lights, the guide told our reporter.",
+        "Join us, the protesters chanted outside the statehouse, as teachers filled the "
+        "rotunda and a newsletter circulated among them listing their demands.",
+    ],
+)
+def test_sentences_about_subscriptions_are_not_promotions(line: str) -> None:
+    assert not furniture_line(line)
+
+
+def test_an_embedded_tweet_keeps_its_text_and_loses_its_credit_line() -> None:
+    tweet = "Notice the warping of the line across both the eyes and nose. pic.twitter.com/U7PMa4oN"
+    credit = "— Jane Doe (@janedoe) July 2, 2019"
+    text = f"Headline Here\n\n{PROSE}\n\n{tweet}\n\n{credit}\n\n{PROSE}\n"
+    assert _lines(parse_text(text, Path("/tmp/a.txt")), True) == [credit]

@@ -3,9 +3,12 @@
 They stay in the text (offsets must not move) and are only flagged, so the reader can dim
 them and the reuse engine can leave them out. Rules are about *shape* and *position*, never
 about particular strings: a lone lower-case word, a counter, a ticker line, a tweet credit,
-a link prefixed "See also:", a "Related ..." marker and the headline list after it, short
-label lines at the very end, lines duplicated back to back, and (corpus-wide, in
-`corpus_repeated`) short lines that recur across many articles.
+a link prefixed "See also:", a "Related ..." marker (also in German, Spanish, French, Italian
+and Portuguese) and the headline list after it or the headline box under it, a newsletter
+promotion, short label lines at the very end, lines duplicated back to back, and (corpus-wide,
+in `corpus_repeated`) short lines that recur across many articles. A schedule or a table at the
+end of an article is data, not a link list. The HTML body these flags leave is scored on
+hand-checked pages by benchmarks/html_eval.py.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from newsreader.corpus.dates import DATE_RE
+from newsreader.corpus.dates import DATE_RE, MONTH
 from newsreader.corpus.wire import bare_dateline, catchline_of, header_stamp, slug_line
 
 SHORT = 300  # longer paragraphs are never furniture; also bounds the per-paragraph cost
@@ -44,28 +47,58 @@ _SHARE_WORDS = frozenset(_SHARE_WORDS_TEXT.split())
 _SHARE_VERBS = frozenset({"share", "tweet", "email", "print"})
 _RELATED = re.compile(
     r"^(?:related|recommended|popular|trending|latest|more|most (?:read|popular|viewed|shared)|"
+    r"most (?:read|popular|viewed|shared) in [\w ]+|don'?t miss|"
     r"you (?:may|might) (?:also )?like|also read|read also|further reading|more from [\w ]+|"
     r"(?:related|recommended|more|latest|top|other) (?:posts?|stories|articles?|stocks?|news|links|"
-    r"coverage|topics|content|reading|videos?|reads|headlines))\s*:?$",
+    r"coverage|topics|content|reading|videos?|reads|headlines)|"
+    # The same markers on German, Spanish, French, Italian and Portuguese news sites.
+    r"weitere (?:themen|beiträge|artikel|nachrichten)|mehr (?:themen|zum thema)|"
+    r"empfohlene beiträge|auch interessant|schon gelesen|zum weiterlesen|lesen sie auch|"
+    r"das könnte (?:dich|sie) auch interessieren|(?:notas|noticias|notícias) relacionadas|"
+    r"contenido relacionado|(?:te|le) puede interesar|le(?:a|e|ia) también|leia também|"
+    r"veja também|(?:à )?lire aussi|sur le même sujet|articles liés|leggi anche|"
+    r"articoli correlati)\s*[:.…?]*$",
     re.I,
 )
 _LINK_PREFIX = re.compile(
     r"^(?:see also|read also|also read|read more|related|more|watch|listen|also see|recommended|"
-    r"must read|don't miss|click here|photo|image|video|credit)\s*[:：|»>]\s*\S",
+    r"must read|don't miss|click here|photo|image|video|credit|"
+    r"lesen sie auch|auch lesen|mehr zum thema|le(?:a|e) también|(?:te|le) puede interesar|"
+    r"puedes ver|leia também|veja também|(?:à )?lire aussi|voir aussi|leggi anche)"
+    r"\s*[:：|»>]\s*\S",
     re.I,
 )
 _CALL_TO_ACTION = re.compile(
-    r"^(?:subscribe|sign up|sign in|log in|join|follow|download|get|register)\b.{0,60}"
+    r"^(?:click here to )?(?:subscribe|sign up|sign in|log in|join|follow|download|get|register)"
+    r"\b.{0,60}"
     r"\b(?:news|newsletters?|updates|alerts|app|us|podcasts?|channel|feed|here|free|"
     r"twitter|facebook|instagram|linkedin|youtube|tiktok|telegram|weibo|wechat|whatsapp)\b\W*$",
     re.I,
 )
+# A promotion for the outlet's newsletter or channel, which can run to a sentence or two:
+# "Get the day's top headlines delivered to your inbox ...", "Click here to subscribe to ...".
+_PROMO_START = re.compile(
+    r"^(?:click here to |sign up\s*:\s*)?(?:subscribe|sign up|get|join|stay|never miss)\b", re.I
+)
+_PROMO_WORDS = re.compile(r"\b(?:newsletters?|inbox|subscrib\w*)\b", re.I)
+# A promotion speaks to the reader ("your inbox", "our newsletter", "click here"); a sentence
+# that merely opens with "Join" or "Get" and mentions a newsletter is narration.
+_PROMO_ADDRESS = re.compile(r"\b(?:our|your|you|here)\b", re.I)
+PROMO_MAX = 160
 # One ticker token, "HongKong:0700", "(NASDAQ:ACME)"; a line of nothing else is a ticker strip.
 _TICKER = re.compile(r"\(?[A-Za-z]{2,15}:[A-Z0-9][A-Z0-9.]{0,9}\)?")
 _TICKER_GAP = re.compile(r"(?<=:)\s+")
 _TICKER_SPLIT = re.compile(r"[\s,;|]+")
+# The credit line under an embedded tweet. The tweet's own text above it (often ending in a
+# pic.twitter.com link) is not flagged: it is quoted in the article like any quotation, and
+# both hand-checked HTML evaluation sets count it as article body (benchmarks/html_eval.py).
 _TWEET = re.compile(r"^[—–-]{1,2}\s*.{1,100}\(@\w{1,30}\)")
-_TWITTER_LINK = re.compile(r"pic\.twitter\.com/\w+")
+# A line that opens with a calendar day, "June 9 -- Bridgestone Arena", "Sat., Sept. 12 -
+# Toronto", "9 June: ...": a row of a schedule (tour dates, fixtures, a timeline).
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+"
+_DATED_ROW = re.compile(
+    rf"^(?:{_DAY})?(?:{MONTH}\.?\s+[0-3]?\d(?!\d)|[0-3]?\d(?:st|nd|rd|th)?\s+{MONTH}\b)", re.I
+)
 # One to four plain words: letters only, no digits, punctuation, addresses or numbers.
 _LABEL = re.compile(r"[^\W\d_]+(?:[ '’&-]+[^\W\d_]+){0,3}")
 
@@ -78,10 +111,12 @@ def furniture_line(line: str) -> bool:
     """True when one paragraph, on its own, is page furniture."""
     if len(line) > SHORT:
         return False
-    if (_TWEET.match(line) and DATE_RE.search(line)) or _TWITTER_LINK.search(line):
+    if _TWEET.match(line) and DATE_RE.search(line):
         return True
     core = _core(line)
     if not core:
+        return True
+    if _promo(core):
         return True
     if _prose(core):
         return _share_bar(core)
@@ -94,6 +129,15 @@ def furniture_line(line: str) -> bool:
         or _ticker_strip(core)
         or (_CALL_TO_ACTION.match(core) and len(core) <= 80)
         or (_LINK_PREFIX.match(core) and len(core.split()) <= 30 and core.count(". ") == 0)
+    )
+
+
+def _promo(core: str) -> bool:
+    return (
+        len(core) <= PROMO_MAX
+        and _PROMO_START.match(core) is not None
+        and _PROMO_WORDS.search(core) is not None
+        and _PROMO_ADDRESS.search(core) is not None
     )
 
 
@@ -132,8 +176,13 @@ def _share_bar(core: str) -> bool:
 
 
 def _headline_like(line: str) -> bool:
-    """A short line without sentence punctuation at its end: a headline or a link text."""
+    """A short line without sentence punctuation at its end: a headline or a link text.
+
+    Not a table row (`| Pos | Player |`, as trafilatura renders tables): that is data.
+    """
     core = _core(line)
+    if line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+        return False
     return 0 < len(core) <= 200 and not core.endswith(".") and "\n" not in core
 
 
@@ -163,6 +212,17 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
             for j in range(i, n):
                 flags[j] = True
             break
+    # Earlier, such a marker ("Don't miss", "Most read") heads a box of two or more headlines set
+    # into the article; the box ends at the first line that is not headline-like (prose).
+    for i in range(min(tail_start, n)):
+        if not (lines[i] and _RELATED.match(_core(lines[i]))):
+            continue
+        j = i + 1
+        while j < n and lines[j] and _headline_like(lines[j]):
+            j += 1
+        if j - i - 1 >= 2:
+            for k in range(i, j):
+                flags[k] = True
     # Short labels at the very end ("Editorial standards", "collection").
     j = n - 1
     while j >= 0 and (flags[j] or _label_like(lines[j])):
@@ -172,8 +232,11 @@ def flag_paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
     j = n - 1
     while j >= 0 and (flags[j] or _headline_like(lines[j])):
         j -= 1
+    # A schedule (tour dates, fixtures) has the same shape, but its rows open with a day, which
+    # the headlines of a link list do not: a run mostly of such rows is the article's own list.
     run = [k for k in range(j + 1, n) if not flags[k]]
-    if len(run) >= 3 and all(_title_case(lines[k]) for k in run):
+    dated = sum(1 for k in run if _DATED_ROW.match(_core(lines[k])))
+    if len(run) >= 3 and all(_title_case(lines[k]) for k in run) and 2 * dated <= len(run):
         for k in run:
             flags[k] = True
     return flags
