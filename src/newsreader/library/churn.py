@@ -142,12 +142,11 @@ def shingles(article: Article) -> set[int]:
     blake2b cost three times as much per gram, paid by every article stored."""
     parts = [article.text[p.start : p.end] for p in article.paragraphs if not p.boilerplate]
     words = _WORD.findall(" ".join(parts).casefold())
-    crc, adler, join = zlib.crc32, zlib.adler32, " ".join
-    out: set[int] = set()
-    for i in range(len(words) - SHINGLE + 1):
-        gram = join(words[i : i + SHINGLE]).encode()
-        out.add((crc(gram) << 32 | adler(gram)) - _SIGN)
-    return out
+    # Every step a C loop (zip, map) but the last: the grams, their bytes, both checksums.
+    runs = zip(*(words[i:] for i in range(SHINGLE)), strict=False)  # shorter tails end it
+    grams = [g.encode() for g in map(" ".join, runs)]
+    checks = zip(map(zlib.crc32, grams), map(zlib.adler32, grams), strict=True)
+    return {(crc << 32 | adler) - _SIGN for crc, adler in checks}
 
 
 _SIGN = 1 << 63  # unsigned 64 bits -> SQLite's signed INTEGER
