@@ -23,6 +23,10 @@ from newsreader.library import churn, fts
 from newsreader.library.db import transaction
 
 BATCH = 200  # rows per transaction: the durability step of a killed ingest
+# Past the first RAMP rows of a big ingest, transactions of BULK_BATCH: each one's search
+# vocabulary upsert costs about the same whatever its size (10k articles: 3.95 -> 2.61 s).
+RAMP = 2000
+BULK_BATCH = 1000
 Progress = Callable[[int, int], None]
 
 
@@ -328,7 +332,7 @@ def add_paths(
     for i, result, _encoded in parse_many(todo, cancel):
         pending.append((todo[i], result))
         done += 1
-        if len(pending) >= BATCH:
+        if len(pending) >= (BATCH if done <= RAMP else BULK_BATCH):
             flush()
         if progress is not None and done % 50 == 0:
             progress(done, total)
