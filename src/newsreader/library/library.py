@@ -68,9 +68,6 @@ class Library:
             self.conn, self.read_only = conn, True
             self.warnings.append(f"{e}; opened read-only (nothing can be added)")
         self._write_lock = threading.Lock()
-        if not self.read_only:
-            with contextlib.suppress(sqlite3.Error):  # busy: the next open prunes
-                db.prune_changes(self.conn)
         try:
             # Not query_only: search keeps a TEMP table of the view's ids on this connection.
             reader = self.conn if self.read_only else db.open_library(self.path)
@@ -110,6 +107,8 @@ class Library:
         with self._write_lock:
             try:
                 yield
+                # Here, not at open: a `search` must never wait for another process's ingest.
+                db.prune_changes(self.conn)
             except sqlite3.Error as e:
                 raise _as_library_error(e, self.path) from None
 
