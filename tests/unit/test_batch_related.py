@@ -94,10 +94,10 @@ def test_slices_give_the_same_neighbours_as_one_pass(tmp_path: Path, corpus: lis
     figures = run_related(tmp_path / "sliced", slice_articles=7)
     assert figures["slices"] > 1
     assert _job_lists(tmp_path / "sliced") == _job_lists(tmp_path / "one")
-    # And in slices cut by the posting rows their queries walk.
+    # And in slices cut by the posting rows their queries walk, scored in slices of 5.
     (tmp_path / "sliced" / RELATED / DONE).unlink()
-    figures = run_related(tmp_path / "sliced", slice_rows=300)
-    assert figures["slices"] > 1
+    figures = run_related(tmp_path / "sliced", slice_rows=300, rank_articles=5)
+    assert figures["slices"] > 1 and figures["rank_slices"] > 1
     assert _job_lists(tmp_path / "sliced") == _job_lists(tmp_path / "one")
 
 

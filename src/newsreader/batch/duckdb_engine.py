@@ -1,11 +1,13 @@
 """The related step run by DuckDB over the job's Parquet inputs, out of core.
 
-The inputs are views over DIR/input; the global steps (frequencies, weights, day numbers, the
-candidate step's postings) are tables in a DuckDB file inside the job, and the per-article steps
-(`sql.DUCKDB_PER_ARTICLE_STEPS`: the shared SQL with DuckDB's own candidate step, a top-N
-aggregate instead of a window over every candidate) run once per slice of article ids
-(`sql.focus_sql`), each slice's neighbours written as a Parquet part, so the large
-intermediate results (candidate sums: thousands of rows per article) never exceed one slice.
+The inputs are views over DIR/input (`shingle` a table); the global steps (frequencies,
+weights, day numbers, every article's query terms, the candidate step's postings) are tables in
+a DuckDB file inside the job, and the per-article steps (`sql.DUCKDB_PER_ARTICLE_STEPS`: the
+shared SQL with DuckDB's own candidate step, a top-N aggregate instead of a window over every
+candidate) run in slices of article ids (`sql.focus_sql`): the candidates in slices cut by the
+posting rows their queries walk, then their scores and ranks in passes of RANK_SLICE articles,
+each pass's neighbours written as a Parquet part, so the large intermediate results (candidate
+sums: thousands of rows per article) never exceed one slice.
 DuckDB spills to DIR/related.tmp/spill when `memory_limit` is reached. Progress is reported
 per step; a set cancel event interrupts the running statement (a watcher thread calls
 `interrupt()`), and the step's temporary folder is left for the next run to throw away.
@@ -44,9 +46,17 @@ SLICE = 10_000
 # makes the walk grow faster than the articles (4.8k rows an article at 100k, ~14k projected at
 # 1M), so at 1M a slice is ~4k articles.
 SLICE_ROWS = 60_000_000
+# Articles scored per pass of the steps after `cand` (exact cosine, shared shingles, rank):
+# their memory is per candidate pair (~21 an article), and each pass scans every article's
+# weights and shingles, so few large passes (one at 100k, ten at 1M).
+RANK_SLICE = 100_000
 INPUTS = ("article", "term", "shingle")
 # Per-article steps read once by the next step: left as views (never materialised).
 _INLINE = {"focus", "acc", "scored", "neighbour"}
+# The per-article steps that find the candidates (run in slices by rows walked, after `focus`);
+# the rest score and rank them (in slices of RANK_SLICE articles, `focus` first again).
+_CANDIDATE_STEPS = {"query", "acc", "twin", "cand"}
+_MATERIALISED = {"shingle"}
 
 
 MEMORY_ENV = "NEWSREADER_DUCKDB_MEMORY"  # e.g. "3GB": overrides the default limit
@@ -118,6 +128,7 @@ def run_related(
     threads: int | None = None,
     slice_articles: int = SLICE,
     slice_rows: int = SLICE_ROWS,
+    rank_articles: int = RANK_SLICE,
 ) -> dict[str, Any]:
     """Write DIR/related/neighbour.parquet from DIR/input (kept when already done); returns
     the step's figures (seconds per step, rows)."""
@@ -142,7 +153,15 @@ def run_related(
     started, cpu = time.perf_counter(), time.process_time()
     figures: dict[str, Any] = {"seconds": {}}
     try:
-        _run(con, job_dir, work, figures, cancel, progress, (slice_articles, slice_rows))
+        _run(
+            con,
+            job_dir,
+            work,
+            figures,
+            cancel,
+            progress,
+            (slice_articles, slice_rows, rank_articles),
+        )
     except Exception as e:
         if cancel is not None and cancel.is_set():
             raise Cancelled from None
@@ -172,7 +191,7 @@ def _run(
     figures: dict[str, Any],
     cancel: threading.Event | None,
     progress: StageProgress | None,
-    slicing: tuple[int, int],
+    slicing: tuple[int, int, int],
 ) -> None:
     seconds: dict[str, float] = figures["seconds"]
     # CPU per step beside the wall time: the machine may be shared (the process's CPU,
@@ -187,7 +206,10 @@ def _run(
         cpu[name] = round(cpu.get(name, 0.0) + time.process_time() - c, 3)
 
     for name in INPUTS:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_input(job_dir, name)}")
+        # `shingle` is read once per slice (the candidates' samples): a table, not the
+        # Parquet file decoded again each time.
+        kind = "TABLE" if name in _MATERIALISED else "VIEW"
+        con.execute(f"CREATE {kind} {name} AS SELECT * FROM {_input(job_dir, name)}")
     steps = len(sql.DUCKDB_GLOBAL_STEPS) + 1  # until the slices are known
     done = 0
 
@@ -199,14 +221,41 @@ def _run(
         report(name)
         timed(name, f"CREATE TABLE {name} AS {statement}")
         done += 1
-    slices = _slices(con, max(1, slicing[0]), max(1, slicing[1]))
-    steps = len(sql.DUCKDB_GLOBAL_STEPS) + len(slices) * len(sql.DUCKDB_PER_ARTICLE_STEPS) + 1
-    figures["slices"] = len(slices)
+    # Two passes: the candidates in slices sized by the rows their queries walk (the sums'
+    # hash table), then the exact scores in larger slices of articles: each of their slices
+    # scans every article's weights and shingles for the candidates' side, a cost that grows
+    # with the corpus, so they are kept few.
+    cand_slices = _slices(con, max(1, slicing[0]), max(1, slicing[1]))
+    rank_slices = _slices(con, max(1, slicing[2]), 2**62)
+    candidate_steps = [
+        s for s in sql.DUCKDB_PER_ARTICLE_STEPS if s[0] in _CANDIDATE_STEPS or s[0] == "focus"
+    ]
+    rank_steps = [s for s in sql.DUCKDB_PER_ARTICLE_STEPS if s[0] not in _CANDIDATE_STEPS]
+    steps += len(cand_slices) * len(candidate_steps) + len(rank_slices) * (len(rank_steps) + 1)
+    figures["slices"] = len(cand_slices)
+    figures["rank_slices"] = len(rank_slices)
+    for n, (lo, hi) in enumerate(cand_slices):
+        for name, statement in candidate_steps:
+            report(f"{name}, slice {n + 1}/{len(cand_slices)}")
+            if name == "focus":
+                statement = sql.focus_sql(lo, hi)
+            kind = "VIEW" if name in _INLINE else "TABLE"
+            timed(name, f"CREATE OR REPLACE TEMP {kind} {name} AS {statement}")
+            done += 1
+        into = "INSERT INTO cand_all" if n else "CREATE TEMP TABLE cand_all AS"
+        timed("cand", f"{into} SELECT * FROM cand")
     parts = work / "parts"
     parts.mkdir()
-    for n, (lo, hi) in enumerate(slices):
-        for name, statement in sql.DUCKDB_PER_ARTICLE_STEPS:
-            report(f"{name}, slice {n + 1}/{len(slices)}")
+    for n, (lo, hi) in enumerate(rank_slices):
+        report(f"cand, scoring slice {n + 1}/{len(rank_slices)}")
+        timed(
+            "cand",
+            "CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_all "
+            f"WHERE article_id >= {int(lo)} AND article_id < {int(hi)}",
+        )
+        done += 1
+        for name, statement in rank_steps:
+            report(f"{name}, scoring slice {n + 1}/{len(rank_slices)}")
             if name == "focus":
                 statement = sql.focus_sql(lo, hi)
             kind = "VIEW" if name in _INLINE else "TABLE"
