@@ -4,10 +4,12 @@ neighbours, a killed step redone, loading only what still matches, the CLI's JSO
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from batch_corpus import build
@@ -89,8 +91,33 @@ def test_slices_give_the_same_neighbours_as_one_pass(tmp_path: Path, corpus: lis
         related_job(library, tmp_path / "sliced", load_results=False)
     # Ranked again in slices of 7 articles (the step redone from the same input).
     (tmp_path / "sliced" / RELATED / DONE).unlink()
-    run_related(tmp_path / "sliced", slice_articles=7)
+    figures = run_related(tmp_path / "sliced", slice_articles=7)
+    assert figures["slices"] > 1
     assert _job_lists(tmp_path / "sliced") == _job_lists(tmp_path / "one")
+    # And in slices cut by the posting rows their queries walk, scored in slices of 5.
+    (tmp_path / "sliced" / RELATED / DONE).unlink()
+    figures = run_related(tmp_path / "sliced", slice_rows=300, rank_articles=5)
+    assert figures["slices"] > 1 and figures["rank_slices"] > 1
+    assert _job_lists(tmp_path / "sliced") == _job_lists(tmp_path / "one")
+
+
+def test_slices_are_cut_by_articles_and_by_rows_walked() -> None:
+    import duckdb
+
+    from newsreader.batch.duckdb_engine import _slices
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE article AS SELECT range AS id FROM range(1, 11)")
+    # Article 5 walks 100 rows, article 9 none (no query terms), the others 10 each.
+    con.execute(
+        "CREATE TABLE walk AS SELECT id AS article_id, CASE WHEN id = 5 THEN 100 ELSE 10 END"
+        " AS walked FROM article WHERE id <> 9"
+    )
+    assert _slices(con, 4, 10**6) == [(1, 5), (5, 9), (9, 11)]
+    # A slice takes a heavy article alone rather than none; an article without a walk is free.
+    assert _slices(con, 100, 30) == [(1, 4), (4, 5), (5, 6), (6, 10), (10, 11)]
+    con.execute("DELETE FROM article")
+    assert _slices(con, 4, 30) == [(0, 0)]
 
 
 def test_a_step_killed_midway_is_redone_and_nothing_is_loaded(
@@ -339,3 +366,81 @@ def test_cli_story_job_writes_stories_and_loads_the_alignments(
     with Library() as library:
         assert library.conn.execute("SELECT count(*) FROM verdict").fetchone()[0] == stored
     assert sorted(map(sorted, clusters)) == sorted(sorted(s["articles"]) for s in stories)
+
+
+def _tied_input() -> dict[str, Any]:
+    """Articles of 8 terms each from a 40-term vocabulary, every count 1: an article's
+    candidates share 1-5 terms, so hundreds tie on the summed query weight and the cut at
+    `sql.CANDIDATES` falls inside ties (broken by the first query term, then the id); some
+    texts have twins."""
+    import pyarrow as pa
+
+    rng = random.Random(15)
+    ids = list(range(1, 301))
+    terms = [(a, t, 1) for a in ids for t in rng.sample(range(1000, 1040), 8)]
+    return {
+        "article": pa.table(
+            {
+                "id": ids,
+                "locator": [f"loc-{a:04d}" for a in ids],
+                "date": [f"2024-01-{1 + a % 28:02d}" for a in ids],
+                "content_hash": [f"h{a if a % 25 else a - 1}" for a in ids],
+                "chars": [1000 + a for a in ids],
+                "shingles": [0 for _ in ids],
+            }
+        ),
+        "term": pa.table(
+            {
+                "article_id": [a for a, _, _ in terms],
+                "term_id": [t for _, t, _ in terms],
+                "count": [c for _, _, c in terms],
+            }
+        ),
+        "shingle": pa.table(
+            {"article_id": pa.array([], pa.int64()), "hash": pa.array([], pa.int64())}
+        ),
+    }
+
+
+def _steps_rows(
+    tables: dict[str, Any], steps: tuple[tuple[str, str], ...], lo: int, hi: int
+) -> dict[str, list[tuple[Any, ...]]]:
+    import duckdb
+
+    con = duckdb.connect()
+    for name, table in tables.items():
+        con.register(f"{name}_in", table)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_in")
+    for name, statement in steps:
+        if name == "focus":
+            statement = sql.focus_sql(lo, hi)
+        con.execute(f"CREATE TEMP TABLE {name} AS {statement}")
+    rows = {
+        n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in ("cand", "neighbour")
+    }
+    # The articles with a tie across the cut (the shared steps' candidate sums).
+    rows["ties"] = con.execute(
+        f"""
+        SELECT article_id FROM (
+            SELECT article_id, ROUND(acc, {sql.SUM_DECIMALS}) AS s,
+                   ROW_NUMBER() OVER (PARTITION BY article_id
+                                      ORDER BY ROUND(acc, {sql.SUM_DECIMALS}) DESC) AS r
+            FROM ({dict(sql.PER_ARTICLE_STEPS)["acc"]})
+        ) x
+        GROUP BY article_id
+        HAVING MAX(CASE WHEN r = {sql.CANDIDATES} THEN s END)
+             = MAX(CASE WHEN r = {sql.CANDIDATES} + 1 THEN s END)
+        """
+    ).fetchall()
+    return rows
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0, 10_000), (40, 90)])
+def test_duckdbs_candidate_step_keeps_what_the_shared_sql_keeps(lo: int, hi: int) -> None:
+    tables = _tied_input()
+    shared = _steps_rows(tables, sql.GLOBAL_STEPS + sql.PER_ARTICLE_STEPS, lo, hi)
+    duck = _steps_rows(tables, sql.DUCKDB_GLOBAL_STEPS + sql.DUCKDB_PER_ARTICLE_STEPS, lo, hi)
+    assert len(shared["ties"]) >= 0.25 * min(hi - lo, 300)  # the cut often falls in ties
+    assert any(identical for _, _, identical in shared["cand"])  # twins are there
+    assert duck["cand"] == shared["cand"]
+    assert duck["neighbour"] == shared["neighbour"]

@@ -1,9 +1,13 @@
 """The related step run by DuckDB over the job's Parquet inputs, out of core.
 
-The inputs are views over DIR/input; the global steps (frequencies, weights, day numbers) are
-tables in a DuckDB file inside the job, and the per-article steps run once per slice of
-article ids (`sql.focus_sql`), each slice's neighbours written as a Parquet part, so the large
-intermediate results (candidate sums: thousands of rows per article) never exceed one slice.
+The inputs are views over DIR/input (`shingle` a table); the global steps (frequencies,
+weights, day numbers, every article's query terms, the candidate step's postings) are tables in
+a DuckDB file inside the job, and the per-article steps (`sql.DUCKDB_PER_ARTICLE_STEPS`: the
+shared SQL with DuckDB's own candidate step, a top-N aggregate instead of a window over every
+candidate) run in slices of article ids (`sql.focus_sql`): the candidates in slices cut by the
+posting rows their queries walk, then their scores and ranks in passes of RANK_SLICE articles,
+each pass's neighbours written as a Parquet part, so the large intermediate results (candidate
+sums: thousands of rows per article) never exceed one slice.
 DuckDB spills to DIR/related.tmp/spill when `memory_limit` is reached. Progress is reported
 per step; a set cancel event interrupts the running statement (a watcher thread calls
 `interrupt()`), and the step's temporary folder is left for the next run to throw away.
@@ -32,10 +36,27 @@ from newsreader.batch.results import (
 )
 from newsreader.progress import Cancelled, StageProgress, check
 
-SLICE = 50_000  # articles ranked per pass of the per-article steps
+# Articles ranked per pass of the per-article steps. The candidate sums of a slice are one hash
+# table: ~0.8 groups per posting row walked. At 100k generated articles (4.8k rows walked per
+# article) slices of 10k peak at 4 GB RSS with 0.55 GB of spill (benchmarks/RESULTS.md); a
+# slice's cost beside it (scanning `weight` and `shingle` for the other side) is small.
+SLICE = 10_000
+# Posting rows walked per slice at most (`sql`'s `walk`): 60 M rows make ~45 M candidate sums,
+# ~3 GB of hash table, under the default memory limit. The generated corpus's closed vocabulary
+# makes the walk grow faster than the articles (4.8k rows an article at 100k, ~14k projected at
+# 1M), so at 1M a slice is ~4k articles.
+SLICE_ROWS = 60_000_000
+# Articles scored per pass of the steps after `cand` (exact cosine, shared shingles, rank):
+# their memory is per candidate pair (~21 an article), and each pass scans every article's
+# weights and shingles, so few large passes (one at 100k, ten at 1M).
+RANK_SLICE = 100_000
 INPUTS = ("article", "term", "shingle")
 # Per-article steps read once by the next step: left as views (never materialised).
 _INLINE = {"focus", "acc", "scored", "neighbour"}
+# The per-article steps that find the candidates (run in slices by rows walked, after `focus`);
+# the rest score and rank them (in slices of RANK_SLICE articles, `focus` first again).
+_CANDIDATE_STEPS = {"query", "acc", "twin", "cand"}
+_MATERIALISED = {"shingle"}
 
 
 MEMORY_ENV = "NEWSREADER_DUCKDB_MEMORY"  # e.g. "3GB": overrides the default limit
@@ -79,12 +100,22 @@ def _connect(work: Path, memory_limit: str | None, threads: int | None) -> Any:
     return con
 
 
-def _slices(con: Any, size: int) -> list[tuple[int, int]]:
-    """[lo, hi) id ranges of about `size` articles each, covering every article."""
-    ids = [int(r[0]) for r in con.execute("SELECT id FROM article ORDER BY id").fetchall()]
+def _slices(con: Any, articles: int, rows: int) -> list[tuple[int, int]]:
+    """[lo, hi) id ranges covering every article, each of at most `articles` articles and, past
+    its first article, at most `rows` posting rows walked (`walk`)."""
+    ids = con.execute(
+        "SELECT a.id, COALESCE(w.walked, 0) FROM article a "
+        "LEFT JOIN walk w ON w.article_id = a.id ORDER BY a.id"
+    ).fetchall()
     if not ids:
         return [(0, 0)]  # one empty pass: the result file still gets its columns
-    bounds = [ids[i] for i in range(0, len(ids), size)] + [ids[-1] + 1]
+    bounds, count, walked = [int(ids[0][0])], 0, 0
+    for aid, n in ids:
+        if count and (count >= articles or walked + n > rows):
+            bounds.append(int(aid))
+            count, walked = 0, 0
+        count, walked = count + 1, walked + int(n)
+    bounds.append(int(ids[-1][0]) + 1)
     return list(itertools.pairwise(bounds))
 
 
@@ -96,6 +127,8 @@ def run_related(
     memory_limit: str | None = None,
     threads: int | None = None,
     slice_articles: int = SLICE,
+    slice_rows: int = SLICE_ROWS,
+    rank_articles: int = RANK_SLICE,
 ) -> dict[str, Any]:
     """Write DIR/related/neighbour.parquet from DIR/input (kept when already done); returns
     the step's figures (seconds per step, rows)."""
@@ -120,7 +153,15 @@ def run_related(
     started, cpu = time.perf_counter(), time.process_time()
     figures: dict[str, Any] = {"seconds": {}}
     try:
-        _run(con, job_dir, work, figures, cancel, progress, slice_articles)
+        _run(
+            con,
+            job_dir,
+            work,
+            figures,
+            cancel,
+            progress,
+            (slice_articles, slice_rows, rank_articles),
+        )
     except Exception as e:
         if cancel is not None and cancel.is_set():
             raise Cancelled from None
@@ -150,35 +191,71 @@ def _run(
     figures: dict[str, Any],
     cancel: threading.Event | None,
     progress: StageProgress | None,
-    slice_articles: int,
+    slicing: tuple[int, int, int],
 ) -> None:
     seconds: dict[str, float] = figures["seconds"]
+    # CPU per step beside the wall time: the machine may be shared (the process's CPU,
+    # DuckDB's threads included).
+    cpu: dict[str, float] = figures.setdefault("cpu_seconds", {})
 
     def timed(name: str, statement: str) -> None:
         check(cancel)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         con.execute(statement)
         seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - t, 3)
+        cpu[name] = round(cpu.get(name, 0.0) + time.process_time() - c, 3)
 
     for name in INPUTS:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_input(job_dir, name)}")
-    slices = _slices(con, max(1, slice_articles))
-    steps = len(sql.GLOBAL_STEPS) + len(slices) * len(sql.PER_ARTICLE_STEPS) + 1
+        # `shingle` is read once per slice (the candidates' samples): a table, not the
+        # Parquet file decoded again each time.
+        kind = "TABLE" if name in _MATERIALISED else "VIEW"
+        con.execute(f"CREATE {kind} {name} AS SELECT * FROM {_input(job_dir, name)}")
+    steps = len(sql.DUCKDB_GLOBAL_STEPS) + 1  # until the slices are known
     done = 0
 
     def report(what: str) -> None:
         if progress is not None:
             progress(f"Ranking ({what})", done, steps)
 
-    for name, statement in sql.GLOBAL_STEPS:
+    for name, statement in sql.DUCKDB_GLOBAL_STEPS:
         report(name)
         timed(name, f"CREATE TABLE {name} AS {statement}")
         done += 1
+    # Two passes: the candidates in slices sized by the rows their queries walk (the sums'
+    # hash table), then the exact scores in larger slices of articles: each of their slices
+    # scans every article's weights and shingles for the candidates' side, a cost that grows
+    # with the corpus, so they are kept few.
+    cand_slices = _slices(con, max(1, slicing[0]), max(1, slicing[1]))
+    rank_slices = _slices(con, max(1, slicing[2]), 2**62)
+    candidate_steps = [
+        s for s in sql.DUCKDB_PER_ARTICLE_STEPS if s[0] in _CANDIDATE_STEPS or s[0] == "focus"
+    ]
+    rank_steps = [s for s in sql.DUCKDB_PER_ARTICLE_STEPS if s[0] not in _CANDIDATE_STEPS]
+    steps += len(cand_slices) * len(candidate_steps) + len(rank_slices) * (len(rank_steps) + 1)
+    figures["slices"] = len(cand_slices)
+    figures["rank_slices"] = len(rank_slices)
+    for n, (lo, hi) in enumerate(cand_slices):
+        for name, statement in candidate_steps:
+            report(f"{name}, slice {n + 1}/{len(cand_slices)}")
+            if name == "focus":
+                statement = sql.focus_sql(lo, hi)
+            kind = "VIEW" if name in _INLINE else "TABLE"
+            timed(name, f"CREATE OR REPLACE TEMP {kind} {name} AS {statement}")
+            done += 1
+        into = "INSERT INTO cand_all" if n else "CREATE TEMP TABLE cand_all AS"
+        timed("cand", f"{into} SELECT * FROM cand")
     parts = work / "parts"
     parts.mkdir()
-    for n, (lo, hi) in enumerate(slices):
-        for name, statement in sql.PER_ARTICLE_STEPS:
-            report(f"{name}, slice {n + 1}/{len(slices)}")
+    for n, (lo, hi) in enumerate(rank_slices):
+        report(f"cand, scoring slice {n + 1}/{len(rank_slices)}")
+        timed(
+            "cand",
+            "CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_all "
+            f"WHERE article_id >= {int(lo)} AND article_id < {int(hi)}",
+        )
+        done += 1
+        for name, statement in rank_steps:
+            report(f"{name}, scoring slice {n + 1}/{len(rank_slices)}")
             if name == "focus":
                 statement = sql.focus_sql(lo, hi)
             kind = "VIEW" if name in _INLINE else "TABLE"
