@@ -18,6 +18,17 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def _as_written_at(path: Path, version: int, *statements: str) -> None:
+    """Make the library at `path` look written by an older newsreader: `statements` undo what
+    the steps from `version` on did, and the schema version goes back to it."""
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.commit()
+    conn.close()
+
+
 def _by_name(lib: Library) -> dict[str, int]:
     return {Path(a.locator).name: a.article_id for a in lib.articles()}
 
@@ -138,12 +149,8 @@ def test_the_migration_indexes_releases_already_in_the_library(tmp_path: Path) -
     # As a library written before churn existed: no churn tables, and none of the steps
     # from churn's on (the derived tables came later).
     first = db._migrations().index(churn.MIGRATIONS[0])
-    conn = sqlite3.connect(path)
-    for table in ("churn", "release_shingle", "term", "analysis", "posting", "verdict"):
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute(f"PRAGMA user_version = {first}")
-    conn.commit()
-    conn.close()
+    tables = ("churn", "release_shingle", "term", "analysis", "posting", "verdict")
+    _as_written_at(path, first, *(f"DROP TABLE {t}" for t in tables))
     with Library(path) as lib:
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == version
         lib.add_paths([_write(tmp_path / "n", "coverage.txt", COVERAGE)])
@@ -156,13 +163,11 @@ def test_releases_indexed_under_the_old_hash_are_indexed_again(tmp_path: Path) -
         lib.add_paths([_write(tmp_path / "r", "release.txt", RELEASE)])
         version = lib.conn.execute("PRAGMA user_version").fetchone()[0]
         indexed = lib.conn.execute("SELECT count(*) FROM release_shingle").fetchone()[0]
-    # As written before the shingle hash changed: other hash values, the schema one step back.
-    assert db._migrations()[-1] is churn.REHASH and indexed > 0
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE release_shingle SET hash = hash + 1")
-    conn.execute(f"PRAGMA user_version = {version - 1}")
-    conn.commit()
-    conn.close()
+    # As written before the shingle hash changed: other hash values, the steps from it undone.
+    assert indexed > 0
+    _as_written_at(
+        path, db._migrations().index(churn.REHASH), "UPDATE release_shingle SET hash = hash + 1"
+    )
     with Library(path) as lib:
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == version
         lib.add_paths([_write(tmp_path / "n", "coverage.txt", COVERAGE)])
