@@ -161,6 +161,19 @@ def test_changes_by_another_process_are_told_to_a_reader(library: Library, tmp_p
     assert library.changes_since(library.change_mark()) is not None
 
 
+def test_a_busy_change_log_never_fails_the_write_it_follows(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library import db
+
+    def locked(conn: sqlite3.Connection, keep: int = 0) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(db, "prune_changes", locked)
+    write_articles(tmp_path / "news", 2)
+    assert library.add_paths([tmp_path / "news"]).added == 2
+
+
 def test_a_damaged_library_is_moved_aside_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite3"
     path.write_bytes(b"this is not a database, just some text " * 200)

@@ -108,7 +108,9 @@ class Library:
             try:
                 yield
                 # Here, not at open: a `search` must never wait for another process's ingest.
-                db.prune_changes(self.conn)
+                # Housekeeping: a busy database leaves it to the next write, never fails this.
+                with contextlib.suppress(sqlite3.Error):
+                    db.prune_changes(self.conn)
             except sqlite3.Error as e:
                 raise _as_library_error(e, self.path) from None
 
