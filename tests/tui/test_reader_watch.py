@@ -156,3 +156,21 @@ async def test_articles_another_process_stores_join_the_library_list(
         await pilot.press(*"banana")
         await pilot.pause(0.5)
         assert "Banana prices fall" not in titles(app)  # nor found by search
+
+
+def test_the_change_mark_is_taken_before_the_list_is_read(tmp_path: Path) -> None:
+    # What another process does while the list is being read is still told to the reader.
+    from newsreader.tui.app import LibrarySearch, read_corpus_and_index
+
+    folder = fruit_corpus(tmp_path / "fruit")
+    with Library() as lib:
+        lib.add_paths([folder])
+
+    def meanwhile(corpus: object) -> None:
+        with Library() as other:
+            other.remove(str(folder))
+
+    _, index = read_corpus_and_index([], on_corpus=meanwhile)
+    assert isinstance(index, LibrarySearch)
+    found = index.library.changes_since(index.change_mark)
+    assert found is not None and len(found[2]) == 4  # the four fruit articles, removed

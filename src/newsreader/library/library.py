@@ -356,14 +356,6 @@ class Library:
             rows.sort(key=lambda r: r["locator"])
         return [StoredArticle.from_row(r, self.reader) for r in rows]
 
-    def added_since(self, article_id: int) -> list[StoredArticle]:
-        """Articles stored after the one with this id (by any process: `add` in another
-        terminal, a scheduled `fetch`), in id order."""
-        rows = self._read(
-            f"SELECT {LIST_COLUMNS} FROM article WHERE id > ? ORDER BY id", (article_id,)
-        )
-        return [StoredArticle.from_row(r, self.reader) for r in rows]
-
     def change_mark(self) -> int:
         """Where the change log stands: `changes_since(mark)` later says what changed since."""
         row = self._read("SELECT max(seq) FROM article_change")

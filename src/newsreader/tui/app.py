@@ -405,21 +405,11 @@ class NewsreaderApp(App[int]):
             def roots() -> list[Any]:
                 return roots_for(*library.watched_sources())
 
-            seen: int | None = max(
-                (a.article_id for a in self.corpus.articles if isinstance(a, StoredArticle)),
-                default=0,
-            )
-            mark = library.change_mark()
+            index = self.index
+            mark = index.change_mark if isinstance(index, LibrarySearch) else 0
 
             def on_tick() -> None:
-                nonlocal seen, mark
-                if seen is not None:
-                    # Stored between the list's reading and this watcher's start.
-                    rows = library.added_since(seen)
-                    seen = None
-                    if rows and not stop.is_set():
-                        churn = library.churn([a.article_id for a in rows])
-                        self.post_message(FilesChanged(rows, None, churn))
+                nonlocal mark
                 found = library.changes_since(mark)
                 if stop.is_set():
                     return
@@ -727,6 +717,7 @@ def read_corpus_and_index(
     library = Library()
     if paths:
         report = library.add_paths(paths, cancel=cancel, progress=progress)
+        mark = library.change_mark()  # after this ingest: only what others do from here on
         corpus = library.corpus(report.article_ids, name=corpus_name(paths))
         corpus.skipped = list(report.skipped)
         ids: list[int] | None = report.article_ids
@@ -734,6 +725,7 @@ def read_corpus_and_index(
         # A big library shows its newest articles first: `first_page` reads and shows them
         # (None: not worth it), and the whole list keeps those objects, so the reader's
         # cursor and text pane stay on the article they were on.
+        mark = library.change_mark()
         page = first_page(library) if first_page is not None else None
         library.ensure_seeded()
         corpus = library.corpus(name="library")
@@ -745,7 +737,7 @@ def read_corpus_and_index(
             ]
         ids = None
     on_corpus(corpus)
-    return corpus, LibrarySearch(library, corpus, ids)
+    return corpus, LibrarySearch(library, corpus, ids, mark)
 
 
 class Similar(NamedTuple):
@@ -759,10 +751,15 @@ class Similar(NamedTuple):
 class LibrarySearch:
     """What the search view asks of an index, answered by the library database."""
 
-    def __init__(self, library: Any, corpus: Corpus, ids: list[int] | None) -> None:
+    def __init__(
+        self, library: Any, corpus: Corpus, ids: list[int] | None, change_mark: int = 0
+    ) -> None:
         self.library = library
         self.ids = ids
         self.by_id = {a.article_id: a for a in corpus.articles if isinstance(a, StoredArticle)}
+        # Where the library's change log stood before the list was read: the watcher asks
+        # what changed since (`Library.changes_since`), so nothing done meanwhile is missed.
+        self.change_mark = change_mark
 
     def related(self, article: Article, top: int = 10) -> list[Any]:
         """The articles most like `article` among those listed, best first, as the compare
