@@ -119,7 +119,7 @@ def run_remove(args: argparse.Namespace) -> int:
         raise CliError(str(e.args[0])) from None
     except LibraryError as e:
         raise CliError(str(e)) from None
-    print(f"removed {source.locator} ({count} articles)")
+    print(f"removed {source.locator} ({count} article{'' if count == 1 else 's'})")
     return 0
 
 
