@@ -208,8 +208,8 @@ def _run(
         cpu[name] = round(cpu.get(name, 0.0) + time.process_time() - c, 3)
 
     for name in INPUTS:
-        # `shingle` is read once per slice (the candidates' samples): a table, not the
-        # Parquet file decoded again each time.
+        # Inputs every slice reads (`_MATERIALISED`): tables, not the Parquet file decoded
+        # again each time.
         kind = "TABLE" if name in _MATERIALISED else "VIEW"
         con.execute(f"CREATE {kind} {name} AS SELECT * FROM {_input(job_dir, name)}")
     steps = len(sql.DUCKDB_GLOBAL_STEPS) + 1  # until the slices are known
@@ -236,14 +236,20 @@ def _run(
     steps += len(cand_slices) * len(candidate_steps) + len(rank_slices) * (len(rank_steps) + 1)
     figures["slices"] = len(cand_slices)
     figures["rank_slices"] = len(rank_slices)
-    for n, (lo, hi) in enumerate(cand_slices):
-        for name, statement in candidate_steps:
-            report(f"{name}, slice {n + 1}/{len(cand_slices)}")
+
+    def per_article(steps_: list[tuple[str, str]], lo: int, hi: int, where: str) -> None:
+        """These per-article steps for the articles with lo <= id < hi."""
+        nonlocal done
+        for name, statement in steps_:
+            report(f"{name}, {where}")
             if name == "focus":
                 statement = sql.focus_sql(lo, hi)
             kind = "VIEW" if name in _INLINE else "TABLE"
             timed(name, f"CREATE OR REPLACE TEMP {kind} {name} AS {statement}")
             done += 1
+
+    for n, (lo, hi) in enumerate(cand_slices):
+        per_article(candidate_steps, lo, hi, f"slice {n + 1}/{len(cand_slices)}")
         into = "INSERT INTO cand_all" if n else "CREATE TEMP TABLE cand_all AS"
         timed("cand", f"{into} SELECT * FROM cand")
     parts = work / "parts"
@@ -256,13 +262,7 @@ def _run(
             f"WHERE article_id >= {int(lo)} AND article_id < {int(hi)}",
         )
         done += 1
-        for name, statement in rank_steps:
-            report(f"{name}, scoring slice {n + 1}/{len(rank_slices)}")
-            if name == "focus":
-                statement = sql.focus_sql(lo, hi)
-            kind = "VIEW" if name in _INLINE else "TABLE"
-            timed(name, f"CREATE OR REPLACE TEMP {kind} {name} AS {statement}")
-            done += 1
+        per_article(rank_steps, lo, hi, f"scoring slice {n + 1}/{len(rank_slices)}")
         part = str(parts / f"part-{n:05d}.parquet").replace("'", "''")
         timed("write", f"COPY (SELECT * FROM neighbour) TO '{part}' (FORMAT PARQUET)")
     report("writing")
