@@ -160,12 +160,13 @@ def _rehash_releases(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT id, locator, text, paragraphs FROM article WHERE kind = ?", (RELEASE_KIND,)
     )
-    for aid, locator, text, packed in rows.fetchall():
-        article = Article(Path(locator), text, paragraphs=unpack_paragraphs(packed))
-        conn.executemany(
-            "INSERT OR IGNORE INTO release_shingle(hash, release_id) VALUES (?, ?)",
-            [(h, aid) for h in shingles(article)],
-        )
+    _index_releases(
+        conn,
+        [
+            (aid, Article(Path(locator), text, paragraphs=unpack_paragraphs(packed)))
+            for aid, locator, text, packed in rows.fetchall()
+        ],
+    )
 
 
 REHASH = _rehash_releases  # a later migration step (db._migrations), after the hash changed
