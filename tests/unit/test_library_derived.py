@@ -528,3 +528,17 @@ def test_a_changed_text_analysed_in_bulk_keeps_no_posting_of_its_old_words(
         fresh.derive()
         assert derived_rows(fresh)["posting"] == got["posting"]
         assert derived_rows(fresh)["term"] == got["term"]
+
+
+def test_a_new_ranking_rule_ranks_every_list_again_from_the_kept_analyses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = hand_made(tmp_path / "corpus")
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(paths)
+        assert library.derive().report.rebuilt
+        assert not library.derive().report.rebuilt  # built by this rule: nothing to do
+        monkeypatch.setattr(derived, "RANKING_VERSION", "next")
+        report = library.derive().report
+        assert report.rebuilt and report.analysed == 0
+        assert not library.derive().report.rebuilt  # the new rule is recorded

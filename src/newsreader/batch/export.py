@@ -20,7 +20,6 @@ from typing import Any
 
 from newsreader.batch.results import DONE, INPUT, mark_done, step_done
 from newsreader.library import derived
-from newsreader.library.db import transaction
 from newsreader.progress import StageProgress, check, stage
 
 BATCH = 2000  # articles per read and per Parquet row group of article.parquet
@@ -65,14 +64,7 @@ def prepare(
 ) -> int:
     """Analyse what is new or changed (a new analysis version: everything), as `ensure` does
     before ranking; returns how many articles were analysed."""
-    if derived._meta(conn, derived._VERSION) != derived.VERSION:
-        with transaction(conn):  # the same reset as `derived.ensure`
-            conn.execute("DELETE FROM analysis")
-            conn.execute("DELETE FROM posting")
-            conn.execute("DELETE FROM neighbour")
-            conn.execute("UPDATE term SET df = 0")
-            conn.execute("DELETE FROM meta WHERE key = ?", (derived._BUILT,))
-            derived._set_meta(conn, derived._VERSION, derived.VERSION)
+    derived.reset_outdated(conn)
     todo = derived.pending_analysis(conn)
     if todo:
         derived.analyse(conn, todo, cancel=cancel, progress=stage(progress, "Analysing"))

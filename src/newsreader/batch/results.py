@@ -204,7 +204,7 @@ def _load(conn: sqlite3.Connection, job_dir: Path, cancel: threading.Event | Non
             "AND article_id NOT IN (SELECT id FROM batch_good)"
         )
         # As a full build records it: the library's size when its lists were made.
-        derived._set_meta(conn, derived._BUILT, str(exported))
+        derived.mark_built(conn, exported)
         if step_done(job_dir, STORY) and (job_dir / STORY / VERDICT_FILE).is_file():
             _load_verdicts(conn, job_dir / STORY / VERDICT_FILE, report, cancel)
         for table in ("batch_article", "batch_neighbour", "batch_good"):

@@ -51,6 +51,7 @@ from newsreader.provenance.clusters import (
 from newsreader.provenance.common_lines import CommonLines, body_spans, line_units
 from newsreader.reuse.models import Comparison
 from newsreader.reuse.related import (
+    RANKING_VERSION,
     Analyser,
     Neighbours,
     RelatedIndex,
@@ -72,6 +73,7 @@ _POSTINGS = "derived.postings"  # meta, while a bulk analysis has not written it
 VERSION = "3"  # of the analysis: a new one makes every article pending again
 _BUILT = "derived.built"  # meta: articles in the library at the last full neighbour build
 _VERSION = "derived.version"
+_RANKING = "derived.ranking"  # meta: `related.RANKING_VERSION` of the built lists
 
 Progress = Callable[[int, int], None]
 
@@ -490,9 +492,32 @@ def rebuild(
             ),
         )
         conn.execute("UPDATE analysis SET ranked = 1")
-        _set_meta(conn, _BUILT, str(total))
+        mark_built(conn, total)
     if progress is not None:
         progress(total, total)
+
+
+def reset_outdated(conn: sqlite3.Connection) -> None:
+    """Analyses of another version are dropped (every article is analysed again); lists ranked
+    by another rule (`related.RANKING_VERSION`) make the next `ensure` rebuild them all, from
+    the analyses kept."""
+    if _meta(conn, _VERSION) != VERSION:
+        with transaction(conn):
+            conn.execute("DELETE FROM analysis")
+            conn.execute("DELETE FROM posting")
+            conn.execute("DELETE FROM neighbour")
+            conn.execute("UPDATE term SET df = 0")
+            conn.execute("DELETE FROM meta WHERE key = ?", (_BUILT,))
+            _set_meta(conn, _VERSION, VERSION)
+    if _meta(conn, _BUILT) is not None and _meta(conn, _RANKING) != RANKING_VERSION:
+        with transaction(conn):
+            conn.execute("DELETE FROM meta WHERE key = ?", (_BUILT,))
+
+
+def mark_built(conn: sqlite3.Connection, articles: int) -> None:
+    """Record a full build of every list (`articles`: the library's size then), by this rule."""
+    _set_meta(conn, _BUILT, str(articles))
+    _set_meta(conn, _RANKING, RANKING_VERSION)
 
 
 def built(conn: sqlite3.Connection) -> bool:
@@ -701,14 +726,7 @@ def ensure(
     new or changed, then rank it incrementally, or rebuild every list (see the module
     docstring). `stages(stage, done, total)` follows "Analysing" and "Ranking"."""
     report = Report()
-    if _meta(conn, _VERSION) != VERSION:
-        with transaction(conn):
-            conn.execute("DELETE FROM analysis")
-            conn.execute("DELETE FROM posting")
-            conn.execute("DELETE FROM neighbour")
-            conn.execute("UPDATE term SET df = 0")
-            conn.execute("DELETE FROM meta WHERE key = ?", (_BUILT,))
-            _set_meta(conn, _VERSION, VERSION)
+    reset_outdated(conn)
     if _meta(conn, _POSTINGS) is not None:  # a bulk analysis was stopped before its postings
         rebuild_postings(conn)
     todo = pending_analysis(conn)
@@ -748,6 +766,8 @@ def update_after_ingest(
     next `related` or `story` has nothing to compute for them. Many changes (or no build
     yet) are left to the next `ensure`. Whether anything was done."""
     if not changed or _meta(conn, _BUILT) is None or _meta(conn, _VERSION) != VERSION:
+        return False
+    if _meta(conn, _RANKING) != RANKING_VERSION:  # every list is ranked again by `ensure`
         return False
     if _meta(conn, _POSTINGS) is not None:  # a bulk analysis was stopped: `ensure` repairs
         return False
