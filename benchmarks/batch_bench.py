@@ -87,7 +87,9 @@ def main() -> int:
     shutil.copytree(args.home, base)
     env = {**os.environ, "NEWSREADER_HOME": str(base)}
     prep = "from newsreader.library import Library\nfrom newsreader.batch.export import prepare\n"
-    prep += "lib = Library()\nprint(prepare(lib.conn))\n"
+    # Seeded as the CLI seeds a library on first use: both sides must hold the same articles
+    # (five more would move every document frequency).
+    prep += "lib = Library()\nlib.ensure_seeded()\nprint(prepare(lib.conn))\n"
     wall, cpu, _, out = timed([PY, "-c", prep], env)
     print(f"analysed {out.strip()} articles first (untimed: {wall:.0f} s)", file=sys.stderr)
     rows = []
