@@ -6,6 +6,7 @@
     python benchmarks/scale_run.py prefix benchmarks/.work/scale-100000 --sizes 10000 25000
     python benchmarks/scale_run.py agree CORPUS   # Spark's neighbours against DuckDB's
     python benchmarks/scale_run.py project CORPUS --factor 10   # candidate work at 10x the size
+    python benchmarks/scale_run.py recall CORPUS [--job duckdb] [--generated N]   # quality
 
 The corpus folder's `input/` (benchmarks/scale_corpus.py) is linked into a job folder per engine
 (`<corpus>/job-<engine>`); the step runs in a child process (`python -m` of a tiny driver), so
@@ -303,6 +304,51 @@ def agree(corpus: Path) -> dict[str, Any]:
     return {"articles": row[0], "same_top5": round(row[1], 5), "same_lists": round(row[2], 5)}
 
 
+def recall(corpus: Path, job: str, generated: int | None) -> dict[str, Any]:
+    """How often a derived article's known sources are among its neighbours: the generator
+    says which articles each derived one copied (`build_corpus.generate`, replayed: ~0.4 ms an
+    article, kept in CORPUS/sources.json). For each k of 1, 5, 10: the share of derived
+    articles whose main source (the one it copied its run of paragraphs from) is in their top
+    k, and whose top k holds any of their sources. `generated`: the size the corpus was
+    generated for (a prefix's is its parent's; default: scale-stamp.json's, else its size)."""
+    import build_corpus
+    import duckdb
+
+    cache = corpus / "sources.json"
+    if cache.is_file():
+        sources: dict[str, list[str]] = json.loads(cache.read_text())
+    else:
+        stamp = corpus / "scale-stamp.json"
+        size = generated or (
+            json.loads(stamp.read_text())["size"] if stamp.is_file() else _articles(corpus)
+        )
+        sources = {rel: src for rel, _text, src, _ops in build_corpus.generate(size) if src}
+        cache.write_text(json.dumps(sources))
+    con = duckdb.connect()
+    locator = dict(
+        con.execute(
+            f"SELECT id, locator FROM read_parquet('{corpus}/input/article.parquet')"
+        ).fetchall()
+    )
+    top: dict[int, list[int]] = {}
+    neighbours = corpus / f"job-{job}" / "related" / "neighbour.parquet"
+    for a, o in con.execute(
+        f"SELECT article_id, other_id FROM read_parquet('{neighbours}') ORDER BY article_id, rank"
+    ).fetchall():
+        top.setdefault(a, []).append(o)
+    derived = [(a, sources[loc]) for a, loc in locator.items() if loc in sources]
+    out: dict[str, Any] = {"derived": len(derived)}
+    for k in (1, 5, 10):
+        main = found = 0
+        for a, src in derived:
+            got = {locator[o] for o in top.get(a, [])[:k]}
+            main += src[0] in got
+            found += not got.isdisjoint(src)
+        out[f"main_source_top{k}"] = round(main / len(derived), 4)
+        out[f"any_source_top{k}"] = round(found / len(derived), 4)
+    return out
+
+
 def _articles(corpus: Path) -> int:
     import pyarrow.parquet as pq
 
@@ -311,7 +357,9 @@ def _articles(corpus: Path) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("engine", choices=("duckdb", "spark", "stats", "prefix", "agree", "project"))
+    ap.add_argument(
+        "engine", choices=("duckdb", "spark", "stats", "prefix", "agree", "project", "recall")
+    )
     ap.add_argument("corpus", type=Path, help="a scale corpus folder (holding input/)")
     ap.add_argument("--sizes", type=int, nargs="*", default=[], help="prefix: the sizes")
     ap.add_argument("--keep", action="store_true", help="resume: keep a finished related step")
@@ -322,7 +370,12 @@ def main() -> None:
     ap.add_argument("--partitions", type=int, help="spark: shuffle partitions")
     ap.add_argument("--master", help="spark: master (default local[*])")
     ap.add_argument("--driver-memory", help="spark: driver memory (local: all of Spark's heap)")
+    ap.add_argument("--job", default="duckdb", help="recall: whose neighbours (duckdb, spark)")
+    ap.add_argument("--generated", type=int, help="recall: the size the corpus was generated for")
     args = ap.parse_args()
+    if args.engine == "recall":
+        print(json.dumps(recall(args.corpus.resolve(), args.job, args.generated)))
+        return
     if args.engine == "stats":
         print(json.dumps(stats(args.corpus.resolve())))
         return
