@@ -96,9 +96,67 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM fts_term")
     _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")  # see settle()
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
     )
+
+
+# A bulk add leaves FTS5's index in many segments (20 after the 100k benchmark build: the
+# batches' own, and levels its automerge has not reached), and every query term is looked up
+# and its doclist merged across all of them. In one segment the phrase and bm25 queries of a
+# keystroke cost about half (100k, "world cup five" 4.8 -> 2.7 ms, a bm25-ranked AND of ten
+# terms 10.5 -> 4.7 ms; benchmarks/RESULTS.md). Merging rewrites the whole index (~5 s CPU at
+# 100k), so only an add that brought a sizeable share of the library pays it.
+SETTLE_SHARE = 0.1  # of the library's articles
+SETTLE_MIN = 1000  # articles: smaller adds leave the segments to FTS5's automerge
+SETTLE_PAGES = 2000  # index pages rewritten per step (one transaction, ~0.3 s at 100k)
+
+
+def settle(
+    conn: sqlite3.Connection, indexed: int, *, cancel: threading.Event | None = None
+) -> bool:
+    """After an add that indexed `indexed` articles: merge the index into one segment when
+    that was at least SETTLE_MIN articles and SETTLE_SHARE of the library. Runs outside the
+    caller's transactions, in steps of SETTLE_PAGES pages, each committed on its own: a
+    reader is never held up for long, and kill -9 or `cancel` between steps leaves a valid
+    index (the next settle starts again). True if it merged to the end."""
+    if indexed < SETTLE_MIN:
+        return False
+    total = int(conn.execute("SELECT count(*) FROM article").fetchone()[0])
+    if indexed < SETTLE_SHARE * total:
+        return False
+    # A negative page count starts an incremental 'optimize' (every segment, whatever its
+    # level); positive ones carry it on; a step that changes (almost) nothing is the end.
+    pages = -SETTLE_PAGES
+    while True:
+        if cancel is not None and cancel.is_set():
+            return False
+        before = conn.total_changes
+        conn.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('merge', ?)", (pages,))
+        if conn.total_changes - before < 2:
+            return True
+        pages = SETTLE_PAGES
+
+
+def segments(conn: sqlite3.Connection) -> int:
+    """How many segments FTS5's index is in (its structure record: for tests and benchmarks)."""
+    blob = conn.execute("SELECT block FROM article_fts_data WHERE id = 10").fetchone()[0]
+    # A 4-byte cookie, then varints: levels, segments, writes, ...
+    at, values = 4, list[int]()
+    while len(values) < 2:
+        value = 0
+        for k in range(9):
+            byte = blob[at]
+            at += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[1]
 
 
 def _check_terms(conn: sqlite3.Connection) -> bool:
