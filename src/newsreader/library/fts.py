@@ -895,8 +895,9 @@ def _phrase_rows(
     query ORing them gives, phrase by phrase: typing "central bank int" then "...inte" asks
     mostly the same phrases (the word being typed completed), and the memo keeps each one's
     articles. Known phrases go first, then the commonest: once `limit` articles are in hand,
-    the next phrase is only looked for above the oldest of them (`rowid > ?`, so FTS5 stops
-    there instead of checking the phrase in every older article)."""
+    the next phrase is only looked for above the oldest of them (`rowid > ?`, asked in
+    ascending order so that FTS5 starts there instead of checking the phrase in every older
+    article)."""
     todo = sorted(
         phrases, key=lambda p: ((p, ()) not in memo.phrases, -min(df.get(t, 0) for t in p))
     )
@@ -912,15 +913,35 @@ def _phrase_rows(
         ):
             rows = held[0]
         else:
-            above = "" if floor is None else f" AND rowid > {int(floor)}"
-            rows = [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{above} "
-                    "ORDER BY rowid DESC LIMIT ?",
-                    (_phrases([phrase]), limit),
-                )
-            ]
+            match = _phrases([phrase])
+            if floor is None:
+                rows = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? "
+                        "ORDER BY rowid DESC LIMIT ?",
+                        (match, limit),
+                    )
+                ]
+            else:
+                # Above the floor, FTS5 is asked in ascending order first: it seeks to the
+                # floor and walks up to the newest article, while walking down it stops at
+                # the floor only on a match, so a phrase found nowhere up there costs a walk
+                # of every doclist to the end (100k: "world cup financial" above the newest
+                # 17% of rowids, 1.8 ms descending, 0.1 ms ascending). Fewer than `limit`
+                # rows: that is all of them. Else the phrase is common up there, and
+                # walking down from the newest finds the newest `limit` fast.
+                sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid > ?"
+                rows = [r[0] for r in conn.execute(f"{sql} LIMIT ?", (match, floor, limit))]
+                if len(rows) >= limit:
+                    rows = [
+                        r[0]
+                        for r in conn.execute(
+                            f"{sql} ORDER BY rowid DESC LIMIT ?", (match, floor, limit)
+                        )
+                    ]
+                else:
+                    rows.sort(reverse=True)
             down_to = rows[-1] - 1 if len(rows) >= limit else floor
             memo.phrases.put((phrase, ()), (rows, down_to))
             if not rows and floor is None:
