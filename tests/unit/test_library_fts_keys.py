@@ -278,6 +278,12 @@ def test_phrase_rows_are_the_or_query(built) -> None:
     memo = fts._Memo()
     df = dict(built.execute("SELECT term, df FROM fts_term").fetchall())
     asked = 0
+    # Above a floor a phrase is asked ascending, and again descending when that gave `limit`
+    # rows (common up there): both must happen here.
+    above: list[bool] = []
+    built.set_trace_callback(
+        lambda sql: above.append("ORDER BY" in sql) if "AND rowid >" in sql else None
+    )
     for _ in range(150):
         phrases = list(rng.sample(common, 2))
         for _ in range(rng.randint(0, 5)):
@@ -300,7 +306,18 @@ def test_phrase_rows_are_the_or_query(built) -> None:
         ]
         assert fts._phrase_rows(built, phrases, limit, df, memo) == want, (phrases, limit)
         asked += len(want) >= limit
+    # Two common phrases, two rows: the second is common above the first's floor.
+    pair = [("of", "the"), ("in", "the")]
+    assert fts._phrase_rows(built, pair, 2, df, fts._Memo()) == [
+        r[0]
+        for r in built.execute(
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT 2",
+            (fts._phrases(pair),),
+        )
+    ]
+    built.set_trace_callback(None)
     assert asked > 30  # many asks were cut by the limit: the floors were used
+    assert above.count(True) >= 2 and above.count(False) > 100
 
 
 def test_settle_merges_the_index_into_one_segment_and_keeps_the_hits(

@@ -959,25 +959,35 @@ def _load_docs(
     kept in `texts` for the snippets)."""
     keys = {aid: memo.keys.get(aid) for aid in ids}
     unknown = [aid for aid, key in keys.items() if key is None]
+    read: dict[int, str] = {}
     if unknown:
         # The parser is part of the key: a new parser may give other text for the same bytes.
+        # An article this memo has not met is mostly one this process has not read: its text
+        # comes in the same query (one query less per keystroke that brings new articles).
         rows = conn.execute(
             "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, "
-            "title_end FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            "title_end, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
             (_json(unknown),),
         ).fetchall()
-        for aid, *key in rows:
+        for aid, *key, text in rows:
             keys[aid] = memo.keys.put(aid, tuple(key))
+            read[aid] = text
     docs: dict[int, _Doc | _Scan] = {}
     missing: dict[int, tuple[Any, ...]] = {}
     for aid, key in keys.items():
         if key is None:  # deleted since the index was read
             continue
         doc = _CACHE.get(key)
-        if doc is None:
-            missing[aid] = key
-        else:
+        if doc is not None:
             docs[aid] = doc
+            if aid in read:
+                texts[aid] = read[aid]  # for its snippets
+        elif aid in read:
+            docs[aid] = doc = _doc(read[aid], *key[2:])
+            _CACHE.put(key, doc)
+            texts[aid] = read[aid]
+        else:
+            missing[aid] = key
     if missing:
         for aid, text in conn.execute(
             "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
