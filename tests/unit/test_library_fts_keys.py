@@ -387,3 +387,28 @@ def test_a_bulk_add_leaves_one_segment_and_a_small_one_does_not_merge(
             (more / f"m{i:03d}.txt").write_text(text, encoding="utf-8")
         assert lib.add_paths([more]).added == 12  # below SETTLE_MIN: FTS5's automerge
         assert fts.segments(lib.conn) > 1
+
+
+def test_the_migration_merges_an_old_librarys_segments(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite3"
+    conn = db.open_library(path)
+    conn.execute("INSERT INTO source (id, kind, locator, added_at) VALUES (1, 'folder', '/', 0)")
+    for i, text in enumerate(reuters_bodies()[:30]):  # thirty transactions, as an old add
+        with db.transaction(conn):
+            cur = conn.execute(
+                """INSERT INTO article (source_id, locator, content_hash, parser, text,
+                    display_title, kind, paragraphs, added_at)
+                   VALUES (1, ?, ?, 't', ?, 'x', 'news', x'', 0)""",
+                (f"/m{i}", f"m{i}", text),
+            )
+            fts.index_articles(conn, [int(cur.lastrowid)])
+    assert fts.segments(conn) > 2
+    before = fts.search(conn, "oil prices")
+    steps = db._migrations()
+    conn.execute(f"PRAGMA user_version = {steps.index(fts.SETTLE_MIGRATION)}")
+    conn.close()
+    conn = db.open_library(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(steps)
+    assert fts.segments(conn) == 1
+    assert fts.search(conn, "oil prices") == before != []
+    conn.close()
