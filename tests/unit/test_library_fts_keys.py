@@ -278,6 +278,12 @@ def test_phrase_rows_are_the_or_query(built) -> None:
     memo = fts._Memo()
     df = dict(built.execute("SELECT term, df FROM fts_term").fetchall())
     asked = 0
+    # Above a floor a phrase is asked ascending, and again descending when that gave `limit`
+    # rows (common up there): both must happen here.
+    above: list[bool] = []
+    built.set_trace_callback(
+        lambda sql: above.append("ORDER BY" in sql) if "AND rowid >" in sql else None
+    )
     for _ in range(150):
         phrases = list(rng.sample(common, 2))
         for _ in range(rng.randint(0, 5)):
@@ -300,4 +306,109 @@ def test_phrase_rows_are_the_or_query(built) -> None:
         ]
         assert fts._phrase_rows(built, phrases, limit, df, memo) == want, (phrases, limit)
         asked += len(want) >= limit
+    # Two common phrases, two rows: the second is common above the first's floor.
+    pair = [("of", "the"), ("in", "the")]
+    assert fts._phrase_rows(built, pair, 2, df, fts._Memo()) == [
+        r[0]
+        for r in built.execute(
+            "SELECT rowid FROM article_fts WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT 2",
+            (fts._phrases(pair),),
+        )
+    ]
+    built.set_trace_callback(None)
     assert asked > 30  # many asks were cut by the limit: the floors were used
+    assert above.count(True) >= 2 and above.count(False) > 100
+
+
+def test_settle_merges_the_index_into_one_segment_and_keeps_the_hits(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A bulk add leaves FTS5's index in many segments (each batch's own); `settle` merges
+    them, step by step, and every query finds what it found before."""
+    conn = db.open_library(tmp_path / "library.sqlite3")
+    conn.execute("INSERT INTO source (id, kind, locator, added_at) VALUES (1, 'folder', '/', 0)")
+    texts = reuters_bodies()[:120]
+    for start in range(0, len(texts), 12):  # ten batches, ten transactions: ten segments
+        with db.transaction(conn):
+            ids = []
+            for i, text in enumerate(texts[start : start + 12], start):
+                cur = conn.execute(
+                    """INSERT INTO article (source_id, locator, content_hash, parser, text,
+                        display_title, kind, paragraphs, added_at)
+                       VALUES (1, ?, ?, 't', ?, 'x', 'news', x'', 0)""",
+                    (f"/s{i}", f"h{i}", text),
+                )
+                ids.append(int(cur.lastrowid))
+            fts.index_articles(conn, ids)
+    assert fts.segments(conn) > 2
+    queries = ["oil prices", "the year", "central bank rat", "u.s. trade", "p", "goverment sa"]
+    before = {q: fts.search(conn, q) for q in queries}
+    assert sum(map(len, before.values())) > 100
+
+    monkeypatch.setattr(fts, "SETTLE_MIN", 50)
+    split = fts.segments(conn)
+    assert not fts.settle(conn, 49)  # too few articles added
+    assert not fts.settle(conn, 60, cancel=_set_event())
+    assert fts.segments(conn) == split
+    monkeypatch.setattr(fts, "SETTLE_PAGES", 1)  # many steps
+    assert fts.settle(conn, 120)
+    assert fts.segments(conn) == 1
+    assert {q: fts.search(conn, q) for q in queries} == before
+    assert fts.settle(conn, 120)  # nothing left to merge: one step, no change
+    assert fts.segments(conn) == 1
+    conn.close()
+
+
+def _set_event():
+    import threading
+
+    event = threading.Event()
+    event.set()
+    return event
+
+
+def test_a_bulk_add_leaves_one_segment_and_a_small_one_does_not_merge(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from newsreader.library import Library, ingest
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for i, text in enumerate(reuters_bodies()[:40]):
+        (folder / f"r{i:03d}.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(ingest, "BATCH", 5)  # eight transactions: eight segments
+    monkeypatch.setattr(fts, "SETTLE_MIN", 30)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        assert lib.add_paths([folder]).added == 40
+        assert fts.segments(lib.conn) == 1
+        more = tmp_path / "more"
+        more.mkdir()
+        for i, text in enumerate(reuters_bodies()[40:52]):
+            (more / f"m{i:03d}.txt").write_text(text, encoding="utf-8")
+        assert lib.add_paths([more]).added == 12  # below SETTLE_MIN: FTS5's automerge
+        assert fts.segments(lib.conn) > 1
+
+
+def test_the_migration_merges_an_old_librarys_segments(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite3"
+    conn = db.open_library(path)
+    conn.execute("INSERT INTO source (id, kind, locator, added_at) VALUES (1, 'folder', '/', 0)")
+    for i, text in enumerate(reuters_bodies()[:30]):  # thirty transactions, as an old add
+        with db.transaction(conn):
+            cur = conn.execute(
+                """INSERT INTO article (source_id, locator, content_hash, parser, text,
+                    display_title, kind, paragraphs, added_at)
+                   VALUES (1, ?, ?, 't', ?, 'x', 'news', x'', 0)""",
+                (f"/m{i}", f"m{i}", text),
+            )
+            fts.index_articles(conn, [int(cur.lastrowid)])
+    assert fts.segments(conn) > 2
+    before = fts.search(conn, "oil prices")
+    steps = db._migrations()
+    conn.execute(f"PRAGMA user_version = {steps.index(fts.SETTLE_MIGRATION)}")
+    conn.close()
+    conn = db.open_library(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(steps)
+    assert fts.segments(conn) == 1
+    assert fts.search(conn, "oil prices") == before != []
+    conn.close()

@@ -122,6 +122,7 @@ def _migrations() -> tuple[Migration, ...]:
         _RANKED_INDEX,
         _CHANGE_LOG,
         churn.REHASH,
+        fts.SETTLE_MIGRATION,
     )
 
 

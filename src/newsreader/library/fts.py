@@ -96,9 +96,76 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO article_fts (article_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM fts_term")
     _index([r[0] for r in conn.execute("SELECT id FROM article ORDER BY id")], conn)
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")  # see settle()
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES ('fts_fold', ?)", (_fold_signature(),)
     )
+
+
+# A bulk add leaves FTS5's index in many segments (20 after the 100k benchmark build: the
+# batches' own, and levels its automerge has not reached), and every query term is looked up
+# and its doclist merged across all of them. In one segment the phrase and bm25 queries of a
+# keystroke cost about half (100k, "world cup five" 4.8 -> 2.7 ms, a bm25-ranked AND of ten
+# terms 10.5 -> 4.7 ms; benchmarks/RESULTS.md). Merging rewrites the whole index (~5 s CPU at
+# 100k), so only an add that brought a sizeable share of the library pays it.
+SETTLE_SHARE = 0.1  # of the library's articles
+SETTLE_MIN = 1000  # articles: smaller adds leave the segments to FTS5's automerge
+SETTLE_PAGES = 2000  # index pages rewritten per step (one transaction, ~0.3 s at 100k)
+
+
+def settle(
+    conn: sqlite3.Connection, indexed: int, *, cancel: threading.Event | None = None
+) -> bool:
+    """After an add that indexed `indexed` articles: merge the index into one segment when
+    that was at least SETTLE_MIN articles and SETTLE_SHARE of the library. Runs outside the
+    caller's transactions, in steps of SETTLE_PAGES pages, each committed on its own: a
+    reader is never held up for long, and kill -9 or `cancel` between steps leaves a valid
+    index (the next settle starts again). True if it merged to the end."""
+    if indexed < SETTLE_MIN:
+        return False
+    total = int(conn.execute("SELECT count(*) FROM article").fetchone()[0])
+    if indexed < SETTLE_SHARE * total:
+        return False
+    # A negative page count starts an incremental 'optimize' (every segment, whatever its
+    # level); positive ones carry it on; a step that changes (almost) nothing is the end.
+    pages = -SETTLE_PAGES
+    while True:
+        if cancel is not None and cancel.is_set():
+            return False
+        before = conn.total_changes
+        conn.execute("INSERT INTO article_fts (article_fts, rank) VALUES ('merge', ?)", (pages,))
+        if conn.total_changes - before < 2:
+            return True
+        pages = SETTLE_PAGES
+
+
+def _settle_all(conn: sqlite3.Connection) -> None:
+    # A library built by an older version is in as many segments as its bulk adds left
+    # (20 at 100k): merged once, in the migration's transaction (~5 s CPU at 100k).
+    conn.execute("INSERT INTO article_fts (article_fts) VALUES ('optimize')")
+
+
+SETTLE_MIGRATION: Callable[[sqlite3.Connection], None] = _settle_all  # appended in db.py
+
+
+def segments(conn: sqlite3.Connection) -> int:
+    """How many segments FTS5's index is in (its structure record: for tests and benchmarks)."""
+    blob = conn.execute("SELECT block FROM article_fts_data WHERE id = 10").fetchone()[0]
+    # A 4-byte cookie, then varints: levels, segments, writes, ...
+    at, values = 4, list[int]()
+    while len(values) < 2:
+        value = 0
+        for k in range(9):
+            byte = blob[at]
+            at += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        values.append(value)
+    return values[1]
 
 
 def _check_terms(conn: sqlite3.Connection) -> bool:
@@ -837,8 +904,9 @@ def _phrase_rows(
     query ORing them gives, phrase by phrase: typing "central bank int" then "...inte" asks
     mostly the same phrases (the word being typed completed), and the memo keeps each one's
     articles. Known phrases go first, then the commonest: once `limit` articles are in hand,
-    the next phrase is only looked for above the oldest of them (`rowid > ?`, so FTS5 stops
-    there instead of checking the phrase in every older article)."""
+    the next phrase is only looked for above the oldest of them (`rowid > ?`, asked in
+    ascending order so that FTS5 starts there instead of checking the phrase in every older
+    article)."""
     todo = sorted(
         phrases, key=lambda p: ((p, ()) not in memo.phrases, -min(df.get(t, 0) for t in p))
     )
@@ -854,15 +922,35 @@ def _phrase_rows(
         ):
             rows = held[0]
         else:
-            above = "" if floor is None else f" AND rowid > {int(floor)}"
-            rows = [
-                r[0]
-                for r in conn.execute(
-                    f"SELECT rowid FROM article_fts WHERE article_fts MATCH ?{above} "
-                    "ORDER BY rowid DESC LIMIT ?",
-                    (_phrases([phrase]), limit),
-                )
-            ]
+            match = _phrases([phrase])
+            if floor is None:
+                rows = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT rowid FROM article_fts WHERE article_fts MATCH ? "
+                        "ORDER BY rowid DESC LIMIT ?",
+                        (match, limit),
+                    )
+                ]
+            else:
+                # Above the floor, FTS5 is asked in ascending order first: it seeks to the
+                # floor and walks up to the newest article, while walking down it stops at
+                # the floor only on a match, so a phrase found nowhere up there costs a walk
+                # of every doclist to the end (100k: "world cup financial" above the newest
+                # 17% of rowids, 1.8 ms descending, 0.1 ms ascending). Fewer than `limit`
+                # rows: that is all of them. Else the phrase is common up there, and
+                # walking down from the newest finds the newest `limit` fast.
+                sql = "SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid > ?"
+                rows = [r[0] for r in conn.execute(f"{sql} LIMIT ?", (match, floor, limit))]
+                if len(rows) >= limit:
+                    rows = [
+                        r[0]
+                        for r in conn.execute(
+                            f"{sql} ORDER BY rowid DESC LIMIT ?", (match, floor, limit)
+                        )
+                    ]
+                else:
+                    rows.sort(reverse=True)
             down_to = rows[-1] - 1 if len(rows) >= limit else floor
             memo.phrases.put((phrase, ()), (rows, down_to))
             if not rows and floor is None:
@@ -880,25 +968,35 @@ def _load_docs(
     kept in `texts` for the snippets)."""
     keys = {aid: memo.keys.get(aid) for aid in ids}
     unknown = [aid for aid, key in keys.items() if key is None]
+    read: dict[int, str] = {}
     if unknown:
         # The parser is part of the key: a new parser may give other text for the same bytes.
+        # An article this memo has not met is mostly one this process has not read: its text
+        # comes in the same query (one query less per keystroke that brings new articles).
         rows = conn.execute(
             "SELECT id, content_hash, parser, title, outlet, byline, date, title_start, "
-            "title_end FROM article WHERE id IN (SELECT value FROM json_each(?))",
+            "title_end, text FROM article WHERE id IN (SELECT value FROM json_each(?))",
             (_json(unknown),),
         ).fetchall()
-        for aid, *key in rows:
+        for aid, *key, text in rows:
             keys[aid] = memo.keys.put(aid, tuple(key))
+            read[aid] = text
     docs: dict[int, _Doc | _Scan] = {}
     missing: dict[int, tuple[Any, ...]] = {}
     for aid, key in keys.items():
         if key is None:  # deleted since the index was read
             continue
         doc = _CACHE.get(key)
-        if doc is None:
-            missing[aid] = key
-        else:
+        if doc is not None:
             docs[aid] = doc
+            if aid in read:
+                texts[aid] = read[aid]  # for its snippets
+        elif aid in read:
+            docs[aid] = doc = _doc(read[aid], *key[2:])
+            _CACHE.put(key, doc)
+            texts[aid] = read[aid]
+        else:
+            missing[aid] = key
     if missing:
         for aid, text in conn.execute(
             "SELECT id, text FROM article WHERE id IN (SELECT value FROM json_each(?))",

@@ -351,6 +351,9 @@ def add_paths(
     elif not report.cancelled:
         report.missing, report.newly_missing = _mark_missing(conn, report.source_ids, set(seen))
         _flag_repeated(conn, shorts)
+    if not report.cancelled:
+        # A bulk add leaves the search index in many segments: one keeps typing fast.
+        fts.settle(conn, len(report.changed_ids), cancel=cancel)
     return report
 
 
