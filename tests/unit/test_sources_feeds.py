@@ -306,3 +306,27 @@ def test_extraction_in_worker_processes_gives_the_same_documents(httpserver: HTT
 
     assert key(one) == key(two)
     assert json.dumps(key(one))  # plain values
+
+
+def test_a_fetch_of_many_feeds_leaves_the_search_index_in_one_segment(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each feed's entries are stored in a transaction of their own (a segment each); the
+    fetch as a whole settles the index as one bulk add would."""
+    from newsreader.library import Library, fts, incoming
+
+    base = httpserver.url_for("").rstrip("/")
+    urls = []
+    for f in range(4):
+        items = [(f"Feed {f} story {i}", f"/f{f}/p{i}") for i in range(5)]
+        httpserver.expect_request(f"/rss{f}").respond_with_data(
+            rss(base, items), content_type="application/rss+xml"
+        )
+        urls.append(f"{base}/rss{f}")
+    monkeypatch.setattr(fts, "SETTLE_MIN", 15)
+    with Library(tmp_path / "lib.sqlite3") as lib:
+        for url in urls:
+            incoming.add_feed(lib.conn, url)
+        reports = [report for _, report in lib.fetch_feeds(full_text=False)]
+        assert sum(r.added for r in reports if r is not None) == 20
+        assert fts.segments(lib.conn) == 1

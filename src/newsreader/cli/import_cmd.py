@@ -123,6 +123,7 @@ def _newsboat(args: argparse.Namespace) -> int:
                 if report.read_hashes:
                     state.mark_read_many(report.read_hashes)
                 totals["read"] += len(report.read_hashes)
+            library.settle_search(totals["added"] + totals["updated"])
         finally:
             state.close()
     if args.json:

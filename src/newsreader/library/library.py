@@ -234,6 +234,14 @@ class Library:
             self._derive_new(report.changed_ids, cancel)
             return report
 
+    def settle_search(self, indexed: int, cancel: threading.Event | None = None) -> None:
+        """After `indexed` articles came in through many adds (a fetch of many feeds, an
+        import), merge the search index as one bulk add of them would (`fts.settle`)."""
+        if self.read_only:
+            return
+        with self._writing():
+            fts.settle(self.conn, indexed, cancel=cancel)
+
     def _derive_new(self, changed: Sequence[int], cancel: threading.Event | None) -> None:
         from newsreader.library import derived
 
@@ -259,6 +267,7 @@ class Library:
         by_url = {f.spec.url: f for f in feeds}
         with self._write_lock:
             known = incoming.known_locators(self.conn, [f.id for f in feeds])
+        indexed = 0
         for result in iter_fetch_feeds(
             [f.spec for f in feeds],
             cancel=cancel,
@@ -280,6 +289,7 @@ class Library:
                         result.documents,
                     )
                     self._derive_new(report.changed_ids, None)
+                    indexed += len(report.changed_ids)
                 recorded = result
                 if cancel is not None and cancel.is_set():
                     # Some of its pages may not have been read: without the validators the
@@ -287,6 +297,7 @@ class Library:
                     recorded = replace(result, etag=None, last_modified=None)
                 incoming.record_fetch(self.conn, source.id, recorded)
             yield result, report
+        self.settle_search(indexed, cancel)
 
     def ensure_seeded(self) -> None:
         """Add the bundled seeds the first time the library is opened (once: a user who removes
