@@ -172,3 +172,19 @@ async def test_keys_typed_ahead_of_the_hits_act_on_them(tmp_path: Path) -> None:
     # Down Down Enter picks the second hit (the first Down enters the list on the best one),
     # however fast it is typed.
     assert (fast_hit.start, fast_article.path.name) == (slow_hit.start, slow_article.path.name)
+
+
+@sync
+async def test_the_full_word_patterns_are_compiled_before_the_first_keystroke(
+    tmp_path: Path,
+) -> None:
+    from newsreader.search import tokens
+
+    tokens._full_split.cache_clear()
+    tokens._full_word.cache_clear()
+    app = make_app([fruit_corpus(tmp_path / "c")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot, app)
+        await app.workers.wait_for_complete()
+        assert tokens._full_split.cache_info().currsize == 1
+        assert tokens._full_word.cache_info().currsize == 1

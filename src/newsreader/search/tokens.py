@@ -43,6 +43,13 @@ def _full_word() -> re.Pattern[str]:
     return re.compile(WORD_PATTERN)
 
 
+def warm_up() -> None:
+    """Compile the full patterns now (a long-lived process, off its UI thread): else the
+    first keystroke that meets a non-ASCII text pays for them (~15-30 ms)."""
+    _full_split()
+    _full_word()
+
+
 def _word_pattern(text: str) -> re.Pattern[str]:
     return _full_word() if _NEEDS_FULL.search(text) else _WORD_FAST
 

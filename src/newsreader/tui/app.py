@@ -219,6 +219,9 @@ class NewsreaderApp(App[int]):
                 churn = index.library.churn(index.ids)
                 feeds = len(index.library.feeds())
         self.post_message(IndexReady(index, churn=churn, feeds=feeds))
+        from newsreader.search.tokens import warm_up
+
+        warm_up()  # here, not in the first keystroke the user types
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_library(self) -> None:
