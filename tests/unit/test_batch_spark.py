@@ -7,6 +7,7 @@ seconds."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -286,3 +287,26 @@ def test_spark_alignment_gives_the_verdicts_of_align_partition(tmp_path: Path, s
     )  # fmt: skip
     assert len(got) == len(pairs)
     assert got == [tuple(r) for r in want]
+
+
+def test_the_story_job_on_spark_finds_the_stories_of_the_duckdb_job(
+    tmp_path: Path, spark: Any
+) -> None:
+    """Spark ranks; the story step (pairs, alignment, linking) runs here on its neighbours:
+    the same stories as when DuckDB ranked."""
+    batch_corpus = pytest.importorskip("batch_corpus")
+    pytest.importorskip("duckdb")
+    from newsreader.batch import story_job
+    from newsreader.library import Library
+
+    corpus = batch_corpus.build(tmp_path / "corpus")
+    stories = {}
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_paths(corpus)
+        for engine in ("spark", "duckdb"):
+            job = tmp_path / f"job-{engine}"
+            report = story_job(library, job, engine=engine, load_results=False)
+            assert report.engine == engine
+            lines = (job / "story" / "stories.jsonl").read_text().splitlines()
+            stories[engine] = sorted(sorted(json.loads(line)["articles"]) for line in lines)
+    assert stories["spark"] and stories["spark"] == stories["duckdb"]

@@ -158,15 +158,16 @@ def story_job(
     nothing again. Raises as `related_job`."""
     from newsreader.batch.story import run_story
 
-    if engine != "duckdb":
-        # Spark aligns pairs (spark_engine.run_story_alignment) but the story step's selection
-        # and linking are written for DuckDB: said before an hour of ranking, not after.
-        raise BatchError(f"batch story runs with the duckdb engine; not yet with {engine}")
+    # The story step (pairs chosen, aligned in worker processes here, linked) reads the
+    # neighbours with DuckDB whichever engine ranked them: said before an hour of ranking.
+    # Aligning on Spark's executors (`spark_engine.run_story_alignment`) needs the texts as
+    # DIR/input/text.parquet, which the library's export does not write (the scale corpus does).
+    require("duckdb")
     report = related_job(
         library, job_dir, engine=engine, load_results=False, cancel=cancel, progress=progress
     )
     t = time.perf_counter()
-    found = run_story(job_dir, engine=engine, workers=workers, cancel=cancel, progress=progress)
+    found = run_story(job_dir, workers=workers, cancel=cancel, progress=progress)
     figures = {f"story_{k}": v for k, v in found.items()}
     figures["story_wall"] = round(time.perf_counter() - t, 3)
     update_job(job_dir, figures=figures)
