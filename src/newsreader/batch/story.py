@@ -124,19 +124,16 @@ def verdict_row(
 def run_story(
     job_dir: Path,
     *,
-    engine: str = "duckdb",
     workers: int | None = None,
     cancel: threading.Event | None = None,
     progress: StageProgress | None = None,
 ) -> dict[str, Any]:
-    """Write DIR/story (see the module docstring); returns the step's figures. Done already
-    (DIR/story/_DONE): nothing is redone. `progress(stage, done, total)` follows "Selecting",
-    "Aligning" and "Linking"."""
+    """Write DIR/story (see the module docstring) on this machine, whichever engine ranked the
+    neighbours; returns the step's figures. Done already (DIR/story/_DONE): nothing is redone.
+    `progress(stage, done, total)` follows "Selecting", "Aligning" and "Linking"."""
     job_dir = Path(job_dir)
     if (job_dir / STORY / DONE).is_file():
         return dict(read_job(job_dir).get("figures", {}).get("story", {}))
-    if engine != "duckdb":
-        raise StoryJobError(f"the story step runs with the duckdb engine here, not {engine!r}")
     if (
         not (job_dir / "related" / DONE).is_file()
         and not (job_dir / "related" / "neighbour.parquet").is_file()
